@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// Builds one ncc bundle per JavaScript action under dist/<action>/. Actions are discovered from their
+// action.yml files (the root one and one folder down): runs.main names the bundle, and the entry is
+// src/actions/<action>/index.ts. Nothing here lists the actions by hand.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ncc from '@vercel/ncc';
+import { parse } from 'yaml';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export function discoverActions() {
+  const candidates = ['action.yml', ...readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && !d.name.startsWith('.') && d.name !== 'node_modules')
+    .map((d) => join(d.name, 'action.yml'))];
+  const actions = [];
+  for (const file of candidates) {
+    const path = join(root, file);
+    if (!existsSync(path)) continue;
+    const runs = parse(readFileSync(path, 'utf8'))?.runs ?? {};
+    if (!String(runs.using ?? '').startsWith('node')) continue; // composite actions have no bundle
+    const main = join(dirname(file), runs.main);
+    const m = /^dist\/([a-z0-9-]+)\/index\.js$/.exec(main.replace(/\\/g, '/'));
+    if (!m) throw new Error(`${file}: runs.main must point at dist/<action>/index.js, not ${runs.main}`);
+    const name = m[1];
+    const entry = join(root, 'src', 'actions', name, 'index.ts');
+    if (!existsSync(entry)) throw new Error(`${file}: no entry ${entry}`);
+    actions.push({ name, actionYml: file, entry });
+  }
+  return actions;
+}
+
+async function build() {
+  const actions = discoverActions();
+  const only = process.argv.slice(2);
+  const distRoot = join(root, 'dist');
+  // Bundles of actions that no longer exist go away.
+  if (only.length === 0 && existsSync(distRoot)) {
+    for (const d of readdirSync(distRoot)) {
+      if (!actions.some((a) => a.name === d)) await rm(join(distRoot, d), { recursive: true, force: true });
+    }
+  }
+  for (const action of actions) {
+    if (only.length > 0 && !only.includes(action.name)) continue;
+    const started = Date.now();
+    const { code, assets } = await ncc(action.entry, {
+      minify: true,
+      sourceMap: false,
+      target: 'es2022',
+      quiet: true,
+      // Keep the output byte-identical across machines so the freshness test can compare it.
+      cache: false,
+    });
+    const out = join(distRoot, action.name);
+    await rm(out, { recursive: true, force: true });
+    await mkdir(out, { recursive: true });
+    await writeFile(join(out, 'index.js'), code);
+    for (const [name, asset] of Object.entries(assets ?? {})) {
+      await mkdir(dirname(join(out, name)), { recursive: true });
+      await writeFile(join(out, name), asset.source);
+    }
+    const size = Buffer.byteLength(code);
+    console.log(`dist/${action.name}/index.js  ${(size / 1024).toFixed(0)} KiB  (${Date.now() - started} ms)`);
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  build().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,103 @@
+/**
+ * The one AWS client factory: region (input, then AWS_REGION, then AWS_DEFAULT_REGION), retries,
+ * proxy from HTTPS_PROXY/HTTP_PROXY/NO_PROXY, the ecs-shipyard user agent, and error tagging.
+ * Endpoints are left to the SDK's own settings (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>).
+ */
+import { UserError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { type CallContext, tagError } from './errors.js';
+import { isRegion } from './identifiers.js';
+import { proxyRequestHandler } from './proxy.js';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export function resolveRegion(input: string | undefined, env: Env): string {
+  if (input) return input;
+  for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION'] as const) {
+    const value = env[name]?.trim();
+    if (!value) continue;
+    if (!isRegion(value)) {
+      throw new UserError(`The environment variable ${name} is "${value}", which is not an AWS region code such as us-east-1.`);
+    }
+    return value;
+  }
+  throw new UserError(
+    "No AWS region is set: give the 'region' input, or set AWS_REGION (aws-actions/configure-aws-credentials sets it from its aws-region input).",
+  );
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 5;
+
+export interface ClientOptions {
+  region: string;
+  /** The action's name, sent in the user agent. */
+  action: string;
+  env: Env;
+  maxAttempts?: number;
+}
+
+/** IAM prefix of each SDK client the toolkit uses, to name IAM actions in errors. */
+const IAM_PREFIX: Record<string, string> = {
+  ECRClient: 'ecr',
+  ECRPUBLICClient: 'ecr-public',
+  ECSClient: 'ecs',
+  ImagebuilderClient: 'imagebuilder',
+  SSMClient: 'ssm',
+  AutoScalingClient: 'autoscaling',
+  EC2Client: 'ec2',
+  CloudWatchLogsClient: 'logs',
+};
+const ALSO_NEEDS: Record<string, readonly string[]> = {
+  'ecr-public:GetAuthorizationToken': ['sts:GetServiceBearerToken'],
+};
+
+interface MiddlewareStack {
+  // Narrowed to what the factory adds; each SDK client's own stack type is far wider.
+  middlewareStack: {
+    add(
+      middleware: (
+        next: (args: unknown) => Promise<unknown>,
+        context: { clientName?: string; commandName?: string },
+      ) => (args: unknown) => Promise<unknown>,
+      options: { step: 'initialize'; name: string },
+    ): void;
+  };
+}
+
+export function clientConfig(options: ClientOptions) {
+  const fromEnv = Number.parseInt(options.env['AWS_MAX_ATTEMPTS'] ?? '', 10);
+  const maxAttempts = options.maxAttempts ?? (Number.isInteger(fromEnv) && fromEnv >= 1 ? fromEnv : DEFAULT_MAX_ATTEMPTS);
+  const requestHandler = proxyRequestHandler(options.env);
+  return {
+    region: options.region,
+    maxAttempts,
+    retryMode: options.env['AWS_RETRY_MODE'] === 'adaptive' ? 'adaptive' : 'standard',
+    customUserAgent: `ecs-shipyard/${VERSION} ${options.action}`,
+    ...(requestHandler ? { requestHandler } : {}),
+  };
+}
+
+/** Makes an SDK client with the toolkit's settings; its errors carry the IAM action and region. */
+export function createClient<C extends { middlewareStack: object }, Config>(
+  Client: new (...args: [] | [Config]) => C,
+  options: ClientOptions,
+): C {
+  const client = new Client(clientConfig(options) as Config);
+  (client as unknown as MiddlewareStack).middlewareStack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        const prefix = IAM_PREFIX[context.clientName ?? ''] ?? (context.clientName ?? 'aws').replace(/Client$/, '').toLowerCase();
+        const iamAction = `${prefix}:${(context.commandName ?? '').replace(/Command$/, '')}`;
+        const callContext: CallContext = { iamAction, region: options.region };
+        const also = ALSO_NEEDS[iamAction];
+        if (also) callContext.alsoNeeds = also;
+        tagError(error, callContext);
+        throw error;
+      }
+    },
+    { step: 'initialize', name: 'ecsShipyardErrorContext' },
+  );
+  return client;
+}

@@ -1,0 +1,139 @@
+/**
+ * The one AWS error explainer. Every SDK client made by the factory tags its errors with the IAM
+ * action and region of the call, so the words here can name what to grant, where, and what to do next.
+ */
+import { UserError, errorMessage } from '../errors.js';
+
+export interface CallContext {
+  /** IAM action of the call, e.g. ecr:GetAuthorizationToken. */
+  iamAction: string;
+  region: string;
+  /** Other IAM actions the same call needs (ECR Public also needs sts:GetServiceBearerToken). */
+  alsoNeeds?: readonly string[];
+}
+
+const CONTEXT = Symbol.for('ecs-shipyard.aws-call');
+
+export function tagError(error: unknown, context: CallContext): void {
+  if (typeof error === 'object' && error !== null) {
+    Object.defineProperty(error, CONTEXT, { value: context, enumerable: false, configurable: true });
+  }
+}
+
+interface SdkErrorShape {
+  name?: string;
+  message?: string;
+  code?: string;
+  $fault?: 'client' | 'server';
+  $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number; totalRetryDelay?: number };
+  $retryable?: { throttling?: boolean };
+  [CONTEXT]?: CallContext;
+}
+
+const THROTTLING = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'ProvisionedThroughputExceededException',
+  'SlowDown',
+]);
+const ACCESS_DENIED = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation', 'UnauthorizedException']);
+const BAD_CREDENTIALS = new Set([
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'IncompleteSignature',
+  'MissingAuthenticationToken',
+  'MissingAuthenticationTokenException',
+  'InvalidAccessKeyId',
+]);
+const EXPIRED = new Set(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired', 'TokenRefreshRequired']);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+]);
+
+const CREDENTIALS_HELP =
+  'Configure credentials before this step, for example with aws-actions/configure-aws-credentials using OIDC ' +
+  '(role-to-assume, and `permissions: id-token: write` on the job), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from secrets.';
+
+function attemptsText(e: SdkErrorShape): string {
+  const attempts = e.$metadata?.attempts;
+  if (!attempts || attempts <= 1) return '';
+  const waited = e.$metadata?.totalRetryDelay ? ` over ${(e.$metadata.totalRetryDelay / 1000).toFixed(1)}s of back-off` : '';
+  return ` after ${attempts} attempts${waited}`;
+}
+
+function requestIdText(e: SdkErrorShape): string {
+  return e.$metadata?.requestId ? ` (request ID ${e.$metadata.requestId})` : '';
+}
+
+/** Words a user can act on for an AWS SDK error; undefined when `error` is not one. */
+export function explainAwsError(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const e = error as SdkErrorShape;
+  const ctx = e[CONTEXT];
+  const name = e.name ?? '';
+  const said = (e.message ?? '').trim();
+  const call = ctx ? `${ctx.iamAction} in ${ctx.region}` : 'the AWS call';
+
+  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(said)) {
+    return `No AWS credentials were found for ${call}. ${CREDENTIALS_HELP}`;
+  }
+  if (!ctx && !e.$metadata) return undefined;
+
+  if (ACCESS_DENIED.has(name) || /not authorized to perform/i.test(said)) {
+    const needed = ctx ? [ctx.iamAction, ...(ctx.alsoNeeds ?? [])] : [];
+    const grant = needed.length
+      ? `Grant ${needed.map((a) => `'${a}'`).join(' and ')} to the role or user this workflow uses`
+      : 'Grant the missing IAM action to the role or user this workflow uses';
+    const scp = /explicit deny|service control policy|permissions boundary/i.test(said)
+      ? ' An explicit deny (a policy, a permissions boundary or an organization SCP) wins over any allow: find and change that deny.'
+      : '';
+    return `AWS denied ${call}: the credentials in use are not allowed to do this. ${grant}; the action's docs list the least-privilege policy.${scp} AWS said: ${said}`;
+  }
+  if (EXPIRED.has(name)) {
+    return `The AWS credentials used for ${call} have expired. Refresh them before this step (a longer role-duration-seconds in aws-actions/configure-aws-credentials, or re-run that step). AWS said: ${said}`;
+  }
+  if (BAD_CREDENTIALS.has(name)) {
+    return `AWS did not accept the credentials used for ${call} (${name}): they are wrong, for another partition, or incomplete. ${CREDENTIALS_HELP} AWS said: ${said}`;
+  }
+  if (THROTTLING.has(name) || e.$retryable?.throttling) {
+    return `AWS kept throttling ${call}${attemptsText(e)}; the step retried with back-off and then stopped. Other jobs in this account may be calling the same API: spread them out, or raise the AWS_MAX_ATTEMPTS environment variable. AWS said: ${said}${requestIdText(e)}`;
+  }
+  if (e.code && NETWORK_CODES.has(e.code)) {
+    return `Could not reach AWS for ${call}${attemptsText(e)}: ${e.code} (${said}). Check the runner's network, the proxy settings (HTTPS_PROXY, NO_PROXY) and any VPC endpoint for this service in ${ctx?.region ?? 'the region'}.`;
+  }
+  if (name === 'TimeoutError' || /timed? ?out/i.test(name)) {
+    return `AWS did not answer ${call} in time${attemptsText(e)}: ${said}. Check the runner's network and proxy settings; re-run the job if it was a passing outage.`;
+  }
+  if (/NotFound/.test(name) || /does not exist|not found/i.test(said)) {
+    return `${ctx ? ctx.iamAction : 'The AWS call'} found nothing in ${ctx?.region ?? 'this region'}: ${said}. Check the name or ID, the account, and the region (set with the 'region' input or AWS_REGION).`;
+  }
+  if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500) {
+    return `AWS answered ${call} with a server error (HTTP ${e.$metadata?.httpStatusCode ?? '5xx'}, ${name})${attemptsText(e)}. This is usually passing: re-run the job. AWS said: ${said}${requestIdText(e)}`;
+  }
+  if (/Validation|InvalidParameter/.test(name)) {
+    return `AWS rejected the request for ${call} as invalid (${name}): ${said}${requestIdText(e)}`;
+  }
+  return `${call} failed with ${name || 'an error'}: ${said}${requestIdText(e)}`;
+}
+
+/** The message for the step's one top-level catch: user errors as they are, AWS errors explained. */
+export function explainError(error: unknown): string {
+  if (error instanceof UserError) return error.message;
+  const explained = explainAwsError(error);
+  if (explained) return explained;
+  const message = errorMessage(error);
+  return error instanceof Error && error.name !== 'Error' ? `${error.name}: ${message}` : message;
+}

@@ -1,0 +1,118 @@
+/**
+ * The one Poller: waits for something in AWS to finish, with a deadline, an interval that starts short
+ * and backs off while nothing changes (and starts short again when something does), jitter, and
+ * cancellation through an AbortSignal. It logs one line per state change with the elapsed time, not one
+ * per poll. Time is injected so tests run instantly.
+ */
+import { formatDuration } from '../github/inputs.js';
+import type { Logger } from '../log.js';
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal?.reason);
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+};
+
+/** What one look found: finished with a value, or still in some state (a short word or phrase). */
+export type Observation<T> = { done: true; value: T } | { done: false; state: string; detail?: string };
+
+export interface PollOptions<T> {
+  /** What is being waited for, for log lines and errors ("image build", "service web"). */
+  what: string;
+  check: (attempt: number) => Promise<Observation<T>>;
+  timeoutMs: number;
+  initialIntervalMs?: number;
+  maxIntervalMs?: number;
+  backoff?: number;
+  /** 0..1: each interval is scaled by a random factor in [1 - jitter, 1 + jitter]. */
+  jitter?: number;
+  signal?: AbortSignal;
+  clock?: Clock;
+  random?: () => number;
+  log?: Logger;
+}
+
+export class PollTimeoutError extends Error {
+  override readonly name = 'PollTimeoutError';
+  constructor(
+    readonly what: string,
+    readonly lastState: string,
+    readonly elapsedMs: number,
+  ) {
+    super(`Gave up waiting for ${what} after ${formatDuration(elapsedMs)}; it was still ${lastState}.`);
+  }
+}
+
+export class PollCancelledError extends Error {
+  override readonly name = 'PollCancelledError';
+}
+
+export interface PollResult<T> {
+  value: T;
+  elapsedMs: number;
+  polls: number;
+}
+
+export async function poll<T>(options: PollOptions<T>): Promise<PollResult<T>> {
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? Math.random;
+  const initial = options.initialIntervalMs ?? 2000;
+  const max = options.maxIntervalMs ?? 30_000;
+  const backoff = options.backoff ?? 1.5;
+  const jitter = Math.min(Math.max(options.jitter ?? 0.2, 0), 1);
+  const start = clock.now();
+  const deadline = start + options.timeoutMs;
+  let interval = initial;
+  let lastState: string | undefined;
+  let polls = 0;
+
+  const cancelled = () =>
+    new PollCancelledError(
+      `Stopped waiting for ${options.what}: ${options.signal?.reason instanceof Error ? options.signal.reason.message : 'cancelled'}.`,
+    );
+
+  for (;;) {
+    if (options.signal?.aborted) throw cancelled();
+    polls++;
+    const seen = await options.check(polls);
+    const elapsed = clock.now() - start;
+    if (seen.done) {
+      options.log?.info(`${options.what}: done after ${formatDuration(elapsed)} (${polls} checks)`);
+      return { value: seen.value, elapsedMs: elapsed, polls };
+    }
+    if (seen.state !== lastState) {
+      options.log?.info(`${options.what}: ${seen.state}${seen.detail ? ` (${seen.detail})` : ''} [${formatDuration(elapsed)}]`);
+      if (lastState !== undefined) interval = initial;
+      lastState = seen.state;
+    } else {
+      interval = Math.min(max, interval * backoff);
+    }
+    const remaining = deadline - clock.now();
+    if (remaining <= 0) throw new PollTimeoutError(options.what, lastState, elapsed);
+    const wait = Math.min(remaining, Math.max(0, Math.round(interval * (1 - jitter + 2 * jitter * random()))));
+    try {
+      await clock.sleep(wait, options.signal);
+    } catch {
+      throw cancelled();
+    }
+  }
+}
