@@ -162,6 +162,7 @@ export function parseDuration(raw: string): number | undefined {
 }
 
 export function formatDuration(ms: number): string {
+  if (ms === 0) return '0s';
   if (ms < 1000) return `${ms}ms`;
   const parts: string[] = [];
   let s = Math.round(ms / 1000);

@@ -84,7 +84,8 @@ export default defineAction({
     const type = s['registry-type'];
     const privateRefs = checkRegistryType(type, s.registries as ReturnType<typeof parseRegistryRef>[]);
 
-    // Every input is checked before the first AWS call.
+    // Every input, and the docker command a docker login needs, is checked before the first AWS call.
+    const docker = await findDocker(s['login-mode'], ctx.env);
     let credentials: RegistryCredentials[];
     if (type === 'public') {
       if (s.region && s.region !== ECR_PUBLIC_REGION) {
@@ -118,7 +119,7 @@ export default defineAction({
       );
     }
 
-    const records = await logIn(ctx, s['login-mode'], credentials);
+    const records = await logIn(ctx, s['login-mode'], docker, credentials);
 
     if (!s['skip-logout']) ctx.saveState(STATE_LOGINS, JSON.stringify(records));
     for (const c of credentials) {
@@ -181,18 +182,21 @@ export default defineAction({
   },
 });
 
+async function findDocker(mode: 'auto' | LoginMode, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  if (mode === 'config-file') return undefined;
+  const docker = await findOnPath('docker', env);
+  if (!docker && mode === 'docker') {
+    throw new UserError("Input 'login-mode' is docker, but no docker command is on PATH. Use login-mode: config-file or auto.");
+  }
+  return docker;
+}
+
 async function logIn(
   ctx: { env: NodeJS.ProcessEnv; log: { info(m: string): void; warning(m: string): void }; saveState(k: string, v: string): void },
   mode: 'auto' | LoginMode,
+  docker: string | undefined,
   credentials: readonly RegistryCredentials[],
 ): Promise<LoginRecord[]> {
-  let docker: string | undefined;
-  if (mode !== 'config-file') {
-    docker = await findOnPath('docker', ctx.env);
-    if (!docker && mode === 'docker') {
-      throw new UserError("Input 'login-mode' is docker, but no docker command is on PATH. Use login-mode: config-file or auto.");
-    }
-  }
   const records: LoginRecord[] = [];
   let useConfigFile = docker === undefined;
   if (docker) {
