@@ -32,10 +32,16 @@ export function discoverActions() {
   return actions;
 }
 
-async function build() {
+/** `node scripts/build.mjs [--out DIR] [action …]`: every action into dist/, or into DIR (the freshness test). */
+export async function build(args = process.argv.slice(2)) {
   const actions = discoverActions();
-  const only = process.argv.slice(2);
-  const distRoot = join(root, 'dist');
+  const only = [];
+  let outDir;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--out') outDir = args[++i];
+    else only.push(args[i]);
+  }
+  const distRoot = outDir ? resolve(outDir) : join(root, 'dist');
   // Bundles of actions that no longer exist go away.
   if (only.length === 0 && existsSync(distRoot)) {
     for (const d of readdirSync(distRoot)) {

@@ -54,7 +54,8 @@ describe('awsJson1_1', () => {
   test('checks requests against the model: AWS error type, status and wording', async () => {
     const error = await ecr()
       .send(new DescribeRepositoriesCommand({ repositoryNames: ['A'], registryId: '12' }))
-      .catch((e: unknown) => e as { name: string; message: string; $metadata: { httpStatusCode: number } });
+      .then(() => undefined, (e: unknown) => e as { name: string; message: string; $metadata: { httpStatusCode: number } });
+    if (!error) throw new Error('expected a ValidationException');
     expect(error.name).toBe('ValidationException');
     expect(error.$metadata.httpStatusCode).toBe(400);
     expect(error.message).toBe(
@@ -109,7 +110,7 @@ describe('awsJson1_1', () => {
       body: '{}',
     });
     expect(res.status).toBe(400);
-    expect((await res.json()).__type).toBe('UnknownOperationException');
+    expect(((await res.json()) as { __type: string }).__type).toBe('UnknownOperationException');
   });
 });
 

@@ -1,0 +1,151 @@
+// What must stay true of every action: code and action.yml agree both ways, docs and dist are fresh,
+// workflows follow the security rules.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from '@jest/globals';
+import { parse } from 'yaml';
+import type { ActionDefinition } from '../../src/github/action.js';
+import { VERSION } from '../../src/version.js';
+import { ROOT, readActionYml } from '../harness/runner.js';
+// @ts-expect-error -- plain .mjs build script
+import { build, discoverActions } from '../../scripts/build.mjs';
+import { allDocs } from '../../scripts/generate-docs.js';
+
+const actions = discoverActions() as { name: string; actionYml: string; entry: string }[];
+
+test('actions are discovered from their action.yml files', () => {
+  expect(actions.map((a) => a.name)).toContain('ecr-login');
+});
+
+describe.each(actions.map((a) => [a.name, a] as const))('%s', (name, action) => {
+  const load = async () => ({
+    yml: await readActionYml(action.actionYml.replace(/\/?action\.yml$/, '') || '.'),
+    definition: ((await import(`../../src/actions/${name}/action.js`)) as { default: ActionDefinition<never> }).default,
+  });
+
+  test('every input the code reads is declared in action.yml, and every declared input is read', async () => {
+    const { yml, definition } = await load();
+    expect(Object.keys(definition.inputs).sort()).toEqual(Object.keys(yml.inputs ?? {}).sort());
+  });
+
+  test('defaults and required flags agree between code and action.yml', async () => {
+    const { yml, definition } = await load();
+    for (const [input, spec] of Object.entries(definition.inputs as Record<string, { default?: string; required: boolean }>)) {
+      expect([input, spec.default]).toEqual([input, yml.inputs?.[input]?.default]);
+      expect([input, spec.required]).toEqual([input, yml.inputs?.[input]?.required === true]);
+    }
+  });
+
+  test('every output the code sets is declared, and every declared output is set by the code', async () => {
+    const { yml, definition } = await load();
+    expect([...definition.outputs].sort()).toEqual(Object.keys(yml.outputs ?? {}).sort());
+    for (const d of definition.dynamicOutputs ?? []) {
+      // Outputs named per registry cannot be listed in action.yml; they must not collide with listed ones.
+      expect(Object.keys(yml.outputs ?? {}).some((o) => o.startsWith(d.prefix))).toBe(false);
+    }
+  });
+
+  test('runs on node24 from its own bundle, main and post alike', async () => {
+    const { yml, definition } = await load();
+    expect(yml.runs.using).toBe('node24');
+    const bundle = action.actionYml.includes('/') ? `../dist/${name}/index.js` : `dist/${name}/index.js`;
+    expect(yml.runs.main).toBe(bundle);
+    expect(yml.runs.post).toBe(definition.post ? bundle : undefined);
+    expect(definition.name).toBe(name);
+  });
+
+  test('every input and output has a description', async () => {
+    const { yml } = await load();
+    for (const [k, v] of [...Object.entries(yml.inputs ?? {}), ...Object.entries(yml.outputs ?? {})]) {
+      expect([k, (v.description ?? '').length > 10]).toEqual([k, true]);
+    }
+  });
+});
+
+test('docs/<action>.md tables are generated from action.yml and up to date (npm run docs)', async () => {
+  for (const doc of await allDocs()) {
+    expect({ path: doc.path, text: doc.current }).toEqual({ path: doc.path, text: doc.expected });
+  }
+});
+
+test('dist/ is what npm run build makes from the sources (run it and commit dist/)', async () => {
+  const out = await mkdtemp(join(tmpdir(), 'dist-'));
+  const log = console.log;
+  console.log = () => {};
+  try {
+    await build(['--out', out]);
+  } finally {
+    console.log = log;
+  }
+  const files = (dir: string): string[] =>
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath ?? (e as unknown as { path: string }).path, e.name).slice(dir.length + 1))
+      .sort();
+  const fresh = files(out);
+  expect(files(join(ROOT, 'dist'))).toEqual(fresh);
+  for (const f of fresh) {
+    const same = (await readFile(join(out, f))).equals(await readFile(join(ROOT, 'dist', f)));
+    expect([f, same ? 'fresh' : 'stale: run npm run build']).toEqual([f, 'fresh']);
+  }
+}, 180_000);
+
+test('the version sent in the user agent is package.json version', () => {
+  expect(VERSION).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
+});
+
+test('the undici stand-in is safe: @actions/http-client takes only ProxyAgent from it, and nothing calls getAgentDispatcher', () => {
+  const httpClient = readFileSync(join(ROOT, 'node_modules/@actions/http-client/lib/index.js'), 'utf8');
+  const imports = [...httpClient.matchAll(/import\s*\{([^}]*)\}\s*from\s*'undici'/g)].flatMap((m) => m[1]!.split(',').map((s) => s.trim()));
+  expect(imports).toEqual(['ProxyAgent']);
+  const coreLib = join(ROOT, 'node_modules/@actions/core/lib');
+  for (const f of readdirSync(coreLib).filter((f) => f.endsWith('.js'))) {
+    expect([f, readFileSync(join(coreLib, f), 'utf8').includes('getAgentDispatcher')]).toEqual([f, false]);
+  }
+  const src = readdirSync(join(ROOT, 'src'), { recursive: true }) as string[];
+  for (const f of src.filter((f) => f.endsWith('.ts') && !f.includes('bundle-shims'))) {
+    const text = readFileSync(join(ROOT, 'src', f), 'utf8');
+    expect([f, /getAgentDispatcher|from 'undici'/.test(text)]).toEqual([f, false]);
+  }
+});
+
+test('only src/actions and src/github import @actions/core (functional core, imperative shell)', () => {
+  const src = readdirSync(join(ROOT, 'src'), { recursive: true }) as string[];
+  for (const f of src.filter((f) => f.endsWith('.ts'))) {
+    const text = readFileSync(join(ROOT, 'src', f), 'utf8');
+    const importsCore = /from '@actions\/(core|github)'/.test(text);
+    expect([f, importsCore && !/^(actions|github)\//.test(f.replace(/\\/g, '/'))]).toEqual([f, false]);
+  }
+});
+
+describe('workflows and composite actions', () => {
+  const ymlFiles = [
+    ...(['.github/workflows', 'workflows-templates'] as const).flatMap((d) =>
+      existsSync(join(ROOT, d)) ? readdirSync(join(ROOT, d)).filter((f) => f.endsWith('.yml')).map((f) => join(d, f)) : [],
+    ),
+    ...readdirSync(ROOT)
+      .filter((d) => existsSync(join(ROOT, d, 'action.yml')))
+      .map((d) => join(d, 'action.yml')),
+  ];
+  const steps = (doc: Record<string, unknown>): Record<string, unknown>[] => {
+    const jobs = Object.values((doc['jobs'] ?? {}) as Record<string, { steps?: Record<string, unknown>[] }>);
+    const runs = (doc['runs'] ?? {}) as { steps?: Record<string, unknown>[] };
+    return [...jobs.flatMap((j) => j.steps ?? []), ...(runs.steps ?? [])];
+  };
+
+  test.each(ymlFiles)('%s: no ${{ }} expression inside a run: script (pass values through env:)', (file) => {
+    for (const step of steps(parse(readFileSync(join(ROOT, file), 'utf8')) as Record<string, unknown>)) {
+      if (typeof step['run'] === 'string') expect(step['run']).not.toMatch(/\$\{\{/);
+    }
+  });
+
+  test.each(ymlFiles)('%s: actions from other repositories are pinned by commit SHA', (file) => {
+    for (const step of steps(parse(readFileSync(join(ROOT, file), 'utf8')) as Record<string, unknown>)) {
+      const uses = step['uses'];
+      if (typeof uses !== 'string' || uses.startsWith('./') || uses.startsWith('docker://')) continue;
+      expect(uses).toMatch(/@[0-9a-f]{40}$/);
+    }
+  });
+});
