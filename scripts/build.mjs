@@ -7,14 +7,18 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ncc from '@vercel/ncc';
+import { minify } from 'terser';
 import { parse } from 'yaml';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export function discoverActions() {
-  const candidates = ['action.yml', ...readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && !d.name.startsWith('.') && d.name !== 'node_modules')
-    .map((d) => join(d.name, 'action.yml'))];
+  const candidates = [
+    'action.yml',
+    ...readdirSync(root, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && !d.name.startsWith('.') && d.name !== 'node_modules')
+      .map((d) => join(d.name, 'action.yml')),
+  ];
   const actions = [];
   for (const file of candidates) {
     const path = join(root, file);
@@ -63,12 +67,26 @@ export async function build(args = process.argv.slice(2)) {
     await rm(out, { recursive: true, force: true });
     await mkdir(out, { recursive: true });
     await writeFile(join(out, 'index.js'), code);
+    let total = Buffer.byteLength(code);
     for (const [name, asset] of Object.entries(assets ?? {})) {
+      let source = asset.source;
+      // ncc minifies the entry only; the chunks that dynamic imports load are minified here.
+      if (name.endsWith('.js')) {
+        const result = await minify(source.toString(), {
+          module: true,
+          ecma: 2022,
+          compress: { passes: 1 },
+          mangle: true,
+        });
+        source = result.code;
+      }
+      total += Buffer.byteLength(source);
       await mkdir(dirname(join(out, name)), { recursive: true });
-      await writeFile(join(out, name), asset.source);
+      await writeFile(join(out, name), source);
     }
-    const size = Buffer.byteLength(code);
-    console.log(`dist/${action.name}/index.js  ${(size / 1024).toFixed(0)} KiB  (${Date.now() - started} ms)`);
+    console.log(
+      `dist/${action.name}/  ${(total / 1024).toFixed(0)} KiB in all  (${Date.now() - started} ms)`,
+    );
   }
 }
 

@@ -19,7 +19,10 @@ interface Yml {
 
 const cell = (s: string | undefined) => (s ?? '').replace(/\s+/g, ' ').trim().replace(/\|/g, '\\|');
 
-export function renderTables(yml: Yml, dynamic: readonly DynamicOutput[]): { inputs: string; outputs: string } {
+export function renderTables(
+  yml: Yml,
+  dynamic: readonly DynamicOutput[],
+): { inputs: string; outputs: string } {
   const inputs = [
     '| Input | Required | Default | Description |',
     '| --- | --- | --- | --- |',
@@ -46,9 +49,14 @@ function replaceBetween(text: string, marker: string, content: string, file: str
   return `${text.slice(0, a + start.length)}\n${content}\n${text.slice(b)}`;
 }
 
-export async function docsFor(name: string, actionYml: string): Promise<{ path: string; current: string; expected: string }> {
+export async function docsFor(
+  name: string,
+  actionYml: string,
+): Promise<{ path: string; current: string; expected: string }> {
   const yml = parse(await readFile(join(ROOT, actionYml), 'utf8')) as Yml;
-  const definition = (await import(`../src/actions/${name}/action.js`)) as { default: { dynamicOutputs?: DynamicOutput[] } };
+  const definition = (await import(`../src/actions/${name}/action.js`)) as {
+    default: { dynamicOutputs?: DynamicOutput[] };
+  };
   const { inputs, outputs } = renderTables(yml, definition.default.dynamicOutputs ?? []);
   const path = join(ROOT, 'docs', `${name}.md`);
   const current = await readFile(path, 'utf8');

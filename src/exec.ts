@@ -10,13 +10,20 @@ export interface CommandResult {
 }
 
 export interface CommandRunner {
-  run(command: string, args: readonly string[], options?: { input?: string; env?: NodeJS.ProcessEnv }): Promise<CommandResult>;
+  run(
+    command: string,
+    args: readonly string[],
+    options?: { input?: string; env?: NodeJS.ProcessEnv },
+  ): Promise<CommandResult>;
 }
 
 export const processRunner: CommandRunner = {
   run(command, args, options = {}) {
     return new Promise((resolve, reject) => {
-      const child = spawn(command, args, { env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn(command, args, {
+        env: options.env ?? process.env,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => {

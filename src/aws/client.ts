@@ -17,7 +17,9 @@ export function resolveRegion(input: string | undefined, env: Env): string {
     const value = env[name]?.trim();
     if (!value) continue;
     if (!isRegion(value)) {
-      throw new UserError(`The environment variable ${name} is "${value}", which is not an AWS region code such as us-east-1.`);
+      throw new UserError(
+        `The environment variable ${name} is "${value}", which is not an AWS region code such as us-east-1.`,
+      );
     }
     return value;
   }
@@ -66,7 +68,8 @@ interface MiddlewareStack {
 
 export function clientConfig(options: ClientOptions) {
   const fromEnv = Number.parseInt(options.env['AWS_MAX_ATTEMPTS'] ?? '', 10);
-  const maxAttempts = options.maxAttempts ?? (Number.isInteger(fromEnv) && fromEnv >= 1 ? fromEnv : DEFAULT_MAX_ATTEMPTS);
+  const maxAttempts =
+    options.maxAttempts ?? (Number.isInteger(fromEnv) && fromEnv >= 1 ? fromEnv : DEFAULT_MAX_ATTEMPTS);
   const requestHandler = proxyRequestHandler(options.env);
   return {
     region: options.region,
@@ -88,7 +91,9 @@ export function createClient<C extends { middlewareStack: object }, Config>(
       try {
         return await next(args);
       } catch (error) {
-        const prefix = IAM_PREFIX[context.clientName ?? ''] ?? (context.clientName ?? 'aws').replace(/Client$/, '').toLowerCase();
+        const prefix =
+          IAM_PREFIX[context.clientName ?? ''] ??
+          (context.clientName ?? 'aws').replace(/Client$/, '').toLowerCase();
         const iamAction = `${prefix}:${(context.commandName ?? '').replace(/Command$/, '')}`;
         const callContext: CallContext = { iamAction, region: options.region };
         const also = ALSO_NEEDS[iamAction];

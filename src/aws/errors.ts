@@ -2,7 +2,7 @@
  * The one AWS error explainer. Every SDK client made by the factory tags its errors with the IAM
  * action and region of the call, so the words here can name what to grant, where, and what to do next.
  */
-import { UserError, errorMessage } from '../errors.js';
+import { errorMessage, UserError } from '../errors.js';
 
 export interface CallContext {
   /** IAM action of the call, e.g. ecr:GetAuthorizationToken. */
@@ -40,7 +40,12 @@ const THROTTLING = new Set([
   'ProvisionedThroughputExceededException',
   'SlowDown',
 ]);
-const ACCESS_DENIED = new Set(['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation', 'UnauthorizedException']);
+const ACCESS_DENIED = new Set([
+  'AccessDeniedException',
+  'AccessDenied',
+  'UnauthorizedOperation',
+  'UnauthorizedException',
+]);
 const BAD_CREDENTIALS = new Set([
   'UnrecognizedClientException',
   'InvalidClientTokenId',
@@ -70,7 +75,9 @@ const CREDENTIALS_HELP =
 function attemptsText(e: SdkErrorShape): string {
   const attempts = e.$metadata?.attempts;
   if (!attempts || attempts <= 1) return '';
-  const waited = e.$metadata?.totalRetryDelay ? ` over ${(e.$metadata.totalRetryDelay / 1000).toFixed(1)}s of back-off` : '';
+  const waited = e.$metadata?.totalRetryDelay
+    ? ` over ${(e.$metadata.totalRetryDelay / 1000).toFixed(1)}s of back-off`
+    : '';
   return ` after ${attempts} attempts${waited}`;
 }
 

@@ -4,7 +4,16 @@
 // sovereign-cloud prefixes of up to four letters (eusc-de-east-1).
 const REGION = /^[a-z]{2,4}(-(gov|iso[a-z]?))?(-[a-z]+)+-\d{1,2}$/;
 const ACCOUNT_ID = /^\d{12}$/;
-const PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b', 'aws-iso-e', 'aws-iso-f', 'aws-eusc'];
+const PARTITIONS = [
+  'aws',
+  'aws-cn',
+  'aws-us-gov',
+  'aws-iso',
+  'aws-iso-b',
+  'aws-iso-e',
+  'aws-iso-f',
+  'aws-eusc',
+];
 
 export function isRegion(value: string): boolean {
   return REGION.test(value);

@@ -100,7 +100,9 @@ export async function poll<T>(options: PollOptions<T>): Promise<PollResult<T>> {
       return { value: seen.value, elapsedMs: elapsed, polls };
     }
     if (seen.state !== lastState) {
-      options.log?.info(`${options.what}: ${seen.state}${seen.detail ? ` (${seen.detail})` : ''} [${formatDuration(elapsed)}]`);
+      options.log?.info(
+        `${options.what}: ${seen.state}${seen.detail ? ` (${seen.detail})` : ''} [${formatDuration(elapsed)}]`,
+      );
       if (lastState !== undefined) interval = initial;
       lastState = seen.state;
     } else {
@@ -108,7 +110,10 @@ export async function poll<T>(options: PollOptions<T>): Promise<PollResult<T>> {
     }
     const remaining = deadline - clock.now();
     if (remaining <= 0) throw new PollTimeoutError(options.what, lastState, elapsed);
-    const wait = Math.min(remaining, Math.max(0, Math.round(interval * (1 - jitter + 2 * jitter * random()))));
+    const wait = Math.min(
+      remaining,
+      Math.max(0, Math.round(interval * (1 - jitter + 2 * jitter * random()))),
+    );
     try {
       await clock.sleep(wait, options.signal);
     } catch {

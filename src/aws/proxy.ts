@@ -6,9 +6,9 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type * as net from 'node:net';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { Agent, type AgentConnectOpts } from 'agent-base';
 import { HttpsProxyAgent } from 'https-proxy-agent';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Env } from './client.js';
 
 function read(env: Env, name: string): string | undefined {
@@ -24,7 +24,9 @@ export function bypassesProxy(host: string, port: number, noProxy: string | unde
     const entry = raw.trim().toLowerCase();
     if (!entry) continue;
     if (entry === '*') return true;
-    const [entryHost = '', entryPort] = entry.startsWith('[') ? [entry.replace(/^\[|\].*$/g, ''), entry.split(']:')[1]] : entry.split(':');
+    const [entryHost = '', entryPort] = entry.startsWith('[')
+      ? [entry.replace(/^\[|\].*$/g, ''), entry.split(']:')[1]]
+      : entry.split(':');
     if (entryPort && Number(entryPort) !== port) continue;
     const domain = entryHost.replace(/^\*?\./, '');
     if (h === domain || h.endsWith(`.${domain}`)) return true;
@@ -33,7 +35,10 @@ export function bypassesProxy(host: string, port: number, noProxy: string | unde
 }
 
 class EnvProxyAgent extends Agent {
-  private readonly direct = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  private readonly direct = {
+    http: new http.Agent({ keepAlive: true }),
+    https: new https.Agent({ keepAlive: true }),
+  };
   private readonly proxies = new Map<string, HttpsProxyAgent<string>>();
 
   constructor(private readonly env: Env) {
@@ -42,7 +47,9 @@ class EnvProxyAgent extends Agent {
 
   override connect(_req: http.ClientRequest, opts: AgentConnectOpts): http.Agent | net.Socket {
     const secure = opts.secureEndpoint;
-    const proxy = secure ? (read(this.env, 'HTTPS_PROXY') ?? read(this.env, 'HTTP_PROXY')) : read(this.env, 'HTTP_PROXY');
+    const proxy = secure
+      ? (read(this.env, 'HTTPS_PROXY') ?? read(this.env, 'HTTP_PROXY'))
+      : read(this.env, 'HTTP_PROXY');
     if (!proxy || bypassesProxy(opts.host ?? '', opts.port, read(this.env, 'NO_PROXY'))) {
       return secure ? this.direct.https : this.direct.http;
     }

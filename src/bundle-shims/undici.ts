@@ -8,6 +8,8 @@
  */
 export class ProxyAgent {
   constructor() {
-    throw new Error('ecs-shipyard bundles do not include undici: HttpClient.getAgentDispatcher() is not available.');
+    throw new Error(
+      'ecs-shipyard bundles do not include undici: HttpClient.getAgentDispatcher() is not available.',
+    );
   }
 }

@@ -2,10 +2,8 @@
  * Gets Docker credentials for ECR registries: one GetAuthorizationToken call per region (registries in
  * other regions than the step's are asked of their own region), or ECR Public in us-east-1.
  */
-import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
-import { ECRPUBLICClient, GetAuthorizationTokenCommand as GetPublicAuthorizationTokenCommand } from '@aws-sdk/client-ecr-public';
-import { UserError } from '../errors.js';
-import { PUBLIC_REGISTRY, type PrivateRegistryRef } from './registry.js';
+import { type ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import type { PrivateRegistryRef } from './registry.js';
 
 export interface RegistryCredentials {
   /** Registry host as Docker names it, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com. */
@@ -16,20 +14,18 @@ export interface RegistryCredentials {
   region: string;
 }
 
-/** ECR Public's authorization endpoint exists only in us-east-1. */
-export const ECR_PUBLIC_REGION = 'us-east-1';
-
-interface Sender<Cmd> {
-  send(command: Cmd): Promise<unknown>;
-}
 export type EcrClientFor = (region: string) => Pick<ECRClient, 'send'>;
-export type EcrPublicClient = Sender<GetPublicAuthorizationTokenCommand>;
 
-export function decodeToken(token: string | undefined, registry: string): { username: string; password: string } {
+export function decodeToken(
+  token: string | undefined,
+  registry: string,
+): { username: string; password: string } {
   const decoded = Buffer.from(token ?? '', 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (!token || colon <= 0 || colon === decoded.length - 1) {
-    throw new Error(`ECR returned an authorization token for ${registry} that is not of the form user:password.`);
+    throw new Error(
+      `ECR returned an authorization token for ${registry} that is not of the form user:password.`,
+    );
   }
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
@@ -40,7 +36,10 @@ function hostOf(proxyEndpoint: string | undefined): string {
 }
 
 /** Groups references by the region to ask: account IDs in the step's region, URIs in their own. */
-export function planRegions(refs: readonly PrivateRegistryRef[], stepRegion: string): Map<string, PrivateRegistryRef[]> {
+export function planRegions(
+  refs: readonly PrivateRegistryRef[],
+  stepRegion: string,
+): Map<string, PrivateRegistryRef[]> {
   const plan = new Map<string, PrivateRegistryRef[]>();
   for (const ref of refs) {
     const region = ref.kind === 'uri' ? ref.region : stepRegion;
@@ -58,7 +57,12 @@ export async function getPrivateCredentials(
     const out = await clientFor(stepRegion).send(new GetAuthorizationTokenCommand({}));
     return (out.authorizationData ?? []).map((data) => {
       const registry = hostOf(data.proxyEndpoint);
-      return { registry, ...decodeToken(data.authorizationToken, registry), expiresAt: data.expiresAt, region: stepRegion };
+      return {
+        registry,
+        ...decodeToken(data.authorizationToken, registry),
+        expiresAt: data.expiresAt,
+        region: stepRegion,
+      };
     });
   }
   // One slot per reference, so the result keeps the order the user listed them in.
@@ -68,7 +72,9 @@ export async function getPrivateCredentials(
     const out = await clientFor(region).send(new GetAuthorizationTokenCommand({ registryIds }));
     const data = out.authorizationData ?? [];
     if (data.length !== registryIds.length) {
-      throw new Error(`ECR in ${region} returned ${data.length} authorization entries for ${registryIds.length} registries.`);
+      throw new Error(
+        `ECR in ${region} returned ${data.length} authorization entries for ${registryIds.length} registries.`,
+      );
     }
     // Entries follow the requested order; match by account where the endpoint names one.
     const byAccount = new Map<string, (typeof data)[number]>();
@@ -78,29 +84,19 @@ export async function getPrivateCredentials(
     });
     for (const ref of inRegion) {
       const d = byAccount.get(ref.accountId);
-      if (!d) throw new Error(`ECR in ${region} returned no authorization data for registry ${ref.accountId}.`);
+      if (!d)
+        throw new Error(`ECR in ${region} returned no authorization data for registry ${ref.accountId}.`);
       // A URI the user gave (FIPS, dual-stack) is the name Docker will use; otherwise ECR's endpoint.
       const registry = ref.kind === 'uri' ? ref.host : hostOf(d.proxyEndpoint);
-      slots[refs.indexOf(ref)] = { registry, ...decodeToken(d.authorizationToken, registry), expiresAt: d.expiresAt, region };
+      slots[refs.indexOf(ref)] = {
+        registry,
+        ...decodeToken(d.authorizationToken, registry),
+        expiresAt: d.expiresAt,
+        region,
+      };
     }
   });
   await Promise.all(calls);
   const seen = new Set<string>();
   return slots.filter((c) => !seen.has(c.registry) && seen.add(c.registry));
 }
-
-export async function getPublicCredentials(client: EcrPublicClient): Promise<RegistryCredentials> {
-  const out = (await client.send(new GetPublicAuthorizationTokenCommand({}))) as {
-    authorizationData?: { authorizationToken?: string; expiresAt?: Date };
-  };
-  const data = out.authorizationData;
-  if (!data) throw new UserError('ECR Public returned no authorization data.');
-  return {
-    registry: PUBLIC_REGISTRY,
-    ...decodeToken(data.authorizationToken, PUBLIC_REGISTRY),
-    expiresAt: data.expiresAt,
-    region: ECR_PUBLIC_REGION,
-  };
-}
-
-export { ECRClient, ECRPUBLICClient };

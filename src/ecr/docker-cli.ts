@@ -12,7 +12,9 @@ export class DockerLoginError extends Error {
 
   /** The Docker CLI is there but no daemon answers (common on daemonless runners). */
   get daemonUnreachable(): boolean {
-    return /Cannot connect to the Docker daemon|Is the docker daemon running|error during connect/i.test(this.stderr);
+    return /Cannot connect to the Docker daemon|Is the docker daemon running|error during connect/i.test(
+      this.stderr,
+    );
   }
 }
 
@@ -26,10 +28,14 @@ export async function dockerLogin(
   login: { registry: string; username: string; password: string },
   env: NodeJS.ProcessEnv,
 ): Promise<void> {
-  const result = await runner.run(docker, ['login', '--username', login.username, '--password-stdin', login.registry], {
-    input: login.password,
-    env,
-  });
+  const result = await runner.run(
+    docker,
+    ['login', '--username', login.username, '--password-stdin', login.registry],
+    {
+      input: login.password,
+      env,
+    },
+  );
   if (result.code !== 0) throw new DockerLoginError(login.registry, redact(result.stderr, login.password));
 }
 

@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { UserError, errorMessage } from '../errors.js';
+import { errorMessage, UserError } from '../errors.js';
 import { JsonSyntaxError, parseJson } from '../json/parse.js';
 
 export function dockerConfigPath(env: Readonly<Record<string, string | undefined>>): string {
@@ -56,7 +56,9 @@ async function load(path: string): Promise<DockerConfig> {
     return value as DockerConfig;
   } catch (error) {
     if (error instanceof JsonSyntaxError) {
-      throw new UserError(`The Docker config file ${path} is not valid JSON (${error.message}); fix or remove it.`);
+      throw new UserError(
+        `The Docker config file ${path} is not valid JSON (${error.message}); fix or remove it.`,
+      );
     }
     throw error;
   }

@@ -3,13 +3,17 @@ import { accountIdProblem, isRegion } from '../aws/identifiers.js';
 
 export const PUBLIC_REGISTRY = 'public.ecr.aws';
 
+/** ECR Public's authorization endpoint exists only in us-east-1. */
+export const ECR_PUBLIC_REGION = 'us-east-1';
+
 export type RegistryRef =
   | { kind: 'account'; accountId: string }
   | { kind: 'public' }
   | { kind: 'uri'; accountId: string; region: string; host: string };
 
 // <account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn] and the dual-stack <account>.dkr-ecr[-fips].<region>.on.aws
-const URI = /^(\d{12})\.(dkr\.ecr|dkr\.ecr-fips|dkr-ecr|dkr-ecr-fips)\.([a-z0-9-]+)\.(amazonaws\.com|amazonaws\.com\.cn|on\.aws)$/;
+const URI =
+  /^(\d{12})\.(dkr\.ecr|dkr\.ecr-fips|dkr-ecr|dkr-ecr-fips)\.([a-z0-9-]+)\.(amazonaws\.com|amazonaws\.com\.cn|on\.aws)$/;
 
 export const REGISTRY_ACCEPTED =
   'AWS account IDs (123456789012) or ECR registry URIs (123456789012.dkr.ecr.eu-west-1.amazonaws.com)';
@@ -24,7 +28,9 @@ export function parseRegistryRef(item: string): RegistryRef | { problem: string 
   const bare = item.replace(/^https:\/\//i, '').replace(/\/+$/, '');
   const slash = bare.indexOf('/');
   if (slash >= 0) {
-    return { problem: `give the registry, not a repository: use "${bare.slice(0, slash)}" (without "${bare.slice(slash)}")` };
+    return {
+      problem: `give the registry, not a repository: use "${bare.slice(0, slash)}" (without "${bare.slice(slash)}")`,
+    };
   }
   const host = bare.toLowerCase();
   if (host === PUBLIC_REGISTRY) return { kind: 'public' };

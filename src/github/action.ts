@@ -56,7 +56,8 @@ export const runnerLogger: Logger = {
 
 export function isDeclaredOutput(definition: ActionDefinition<never>, name: string): boolean {
   return (
-    definition.outputs.includes(name) || (definition.dynamicOutputs ?? []).some((d) => name.startsWith(d.prefix))
+    definition.outputs.includes(name) ||
+    (definition.dynamicOutputs ?? []).some((d) => name.startsWith(d.prefix))
   );
 }
 

@@ -3,9 +3,10 @@
  * turns the raw strings into one typed settings object, checking every value before any work starts.
  * Every error names the input, shows the value (never a secret's) and says what is accepted.
  */
+
+import { accountIdProblem, isRegion, parseArn } from '../aws/identifiers.js';
 import { UserError } from '../errors.js';
 import { JsonSyntaxError, parseJson } from '../json/parse.js';
-import { accountIdProblem, isRegion, parseArn } from '../aws/identifiers.js';
 
 /** Where raw input strings come from: the runner's INPUT_* variables, or a map in tests. */
 export type InputSource = (name: string) => string | undefined;
@@ -93,7 +94,8 @@ export function integer<O extends CommonOptions & { min: number; max: number }>(
   return spec(accepted, options, (raw, name) => {
     if (!/^[+-]?\d+$/.test(raw)) throw rejectValue(name, raw, false, accepted);
     const n = Number(raw);
-    if (!Number.isSafeInteger(n) || n < options.min || n > options.max) throw rejectValue(name, raw, false, accepted);
+    if (!Number.isSafeInteger(n) || n < options.min || n > options.max)
+      throw rejectValue(name, raw, false, accepted);
     return n;
   });
 }
@@ -104,7 +106,12 @@ export function oneOf<const V extends string, O extends CommonOptions>(values: r
     const hit = values.find((v) => v === raw);
     if (hit !== undefined) return hit;
     const near = values.find((v) => v.toLowerCase() === raw.toLowerCase());
-    throw rejectValue(name, raw, false, near ? `${accepted} (did you mean '${near}'? values are case-sensitive)` : accepted);
+    throw rejectValue(
+      name,
+      raw,
+      false,
+      near ? `${accepted} (did you mean '${near}'? values are case-sensitive)` : accepted,
+    );
   });
 }
 
@@ -114,7 +121,14 @@ export function list<T = string, O extends CommonOptions = CommonOptions>(
 ) {
   const accepted = `a list separated by commas or newlines${options.itemAccepted ? ` of ${options.itemAccepted}` : ''}`;
   return spec(accepted, options, (raw, name, secret): T[] => {
-    const items = [...new Set(raw.split(/[,\n]/).map((s) => s.trim()).filter((s) => s !== ''))];
+    const items = [
+      ...new Set(
+        raw
+          .split(/[,\n]/)
+          .map((s) => s.trim())
+          .filter((s) => s !== ''),
+      ),
+    ];
     return items.map((item, index) => {
       if (!options.item) return item as T;
       const result = options.item(item);
@@ -179,7 +193,8 @@ export function formatDuration(ms: number): string {
 export function duration<O extends CommonOptions & { min: string; max: string }>(options: O) {
   const min = parseDuration(options.min);
   const max = parseDuration(options.max);
-  if (min === undefined || max === undefined) throw new Error(`bad duration bounds ${options.min}..${options.max}`);
+  if (min === undefined || max === undefined)
+    throw new Error(`bad duration bounds ${options.min}..${options.max}`);
   const accepted = `a duration from ${options.min} to ${options.max} with a unit (ms, s, m, h), such as 90s, 30m or 1h30m`;
   return spec(accepted, options, (raw, name) => {
     const ms = parseDuration(raw);
@@ -205,7 +220,9 @@ export function accountId<O extends CommonOptions>(options: O = {} as O) {
   });
 }
 
-export function arn<O extends CommonOptions & { service?: string; resourceType?: string }>(options: O = {} as O) {
+export function arn<O extends CommonOptions & { service?: string; resourceType?: string }>(
+  options: O = {} as O,
+) {
   const what = [options.service, options.resourceType].filter(Boolean).join(' ');
   const accepted = `an ARN${what ? ` of an ${what}` : ''}, such as arn:aws:${options.service ?? 'service'}:us-east-1:123456789012:${options.resourceType ?? 'resource'}/name`;
   return spec(accepted, options, (raw, name) => {
@@ -222,7 +239,10 @@ export function arn<O extends CommonOptions & { service?: string; resourceType?:
 }
 
 /** Reads every input of a spec: either all are valid, or the first problem is thrown. */
-export function readInputs<S extends Record<string, InputSpec<unknown>>>(spec: S, source: InputSource): Settings<S> {
+export function readInputs<S extends Record<string, InputSpec<unknown>>>(
+  spec: S,
+  source: InputSource,
+): Settings<S> {
   const out: Record<string, unknown> = {};
   for (const [name, reader] of Object.entries(spec)) out[name] = reader.read(source(name), name);
   return out as Settings<S>;

@@ -128,7 +128,8 @@ export function parseJson(text: string, options: { positions?: boolean } = {}): 
       }
       for (;;) {
         skipWs();
-        if (text[i] !== '"') fail(text[i] === '}' ? 'trailing comma in object' : `expected a "quoted" key, ${describeHere()}`);
+        if (text[i] !== '"')
+          fail(text[i] === '}' ? 'trailing comma in object' : `expected a "quoted" key, ${describeHere()}`);
         const keyAt = i;
         const key = parseString();
         const child = `${pointer}/${escapePointer(key)}`;
@@ -190,7 +191,7 @@ export function parseJson(text: string, options: { positions?: boolean } = {}): 
         return value;
       }
     }
-    if (c === "'") fail("strings must use double quotes (\")");
+    if (c === "'") fail('strings must use double quotes (")');
     return fail(describeHere());
   };
 

@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { parse } from 'yaml';
-import type { ActionDefinition } from '../../src/github/action.js';
-import { VERSION } from '../../src/version.js';
-import { ROOT, readActionYml } from '../harness/runner.js';
 // @ts-expect-error -- plain .mjs build script
 import { build, discoverActions } from '../../scripts/build.mjs';
 import { allDocs } from '../../scripts/generate-docs.js';
+import type { ActionDefinition } from '../../src/github/action.js';
+import { VERSION } from '../../src/version.js';
+import { ROOT, readActionYml } from '../harness/runner.js';
 
 const actions = discoverActions() as { name: string; actionYml: string; entry: string }[];
 
@@ -22,7 +22,9 @@ test('actions are discovered from their action.yml files', () => {
 describe.each(actions.map((a) => [a.name, a] as const))('%s', (name, action) => {
   const load = async () => ({
     yml: await readActionYml(action.actionYml.replace(/\/?action\.yml$/, '') || '.'),
-    definition: ((await import(`../../src/actions/${name}/action.js`)) as { default: ActionDefinition<never> }).default,
+    definition: (
+      (await import(`../../src/actions/${name}/action.js`)) as { default: ActionDefinition<never> }
+    ).default,
   });
 
   test('every input the code reads is declared in action.yml, and every declared input is read', async () => {
@@ -32,7 +34,9 @@ describe.each(actions.map((a) => [a.name, a] as const))('%s', (name, action) => 
 
   test('defaults and required flags agree between code and action.yml', async () => {
     const { yml, definition } = await load();
-    for (const [input, spec] of Object.entries(definition.inputs as Record<string, { default?: string; required: boolean }>)) {
+    for (const [input, spec] of Object.entries(
+      definition.inputs as Record<string, { default?: string; required: boolean }>,
+    )) {
       expect([input, spec.default]).toEqual([input, yml.inputs?.[input]?.default]);
       expect([input, spec.required]).toEqual([input, yml.inputs?.[input]?.required === true]);
     }
@@ -98,7 +102,9 @@ test('the version sent in the user agent is package.json version', () => {
 
 test('the undici stand-in is safe: @actions/http-client takes only ProxyAgent from it, and nothing calls getAgentDispatcher', () => {
   const httpClient = readFileSync(join(ROOT, 'node_modules/@actions/http-client/lib/index.js'), 'utf8');
-  const imports = [...httpClient.matchAll(/import\s*\{([^}]*)\}\s*from\s*'undici'/g)].flatMap((m) => m[1]!.split(',').map((s) => s.trim()));
+  const imports = [...httpClient.matchAll(/import\s*\{([^}]*)\}\s*from\s*'undici'/g)].flatMap((m) =>
+    m[1]!.split(',').map((s) => s.trim()),
+  );
   expect(imports).toEqual(['ProxyAgent']);
   const coreLib = join(ROOT, 'node_modules/@actions/core/lib');
   for (const f of readdirSync(coreLib).filter((f) => f.endsWith('.js'))) {
@@ -123,7 +129,11 @@ test('only src/actions and src/github import @actions/core (functional core, imp
 describe('workflows and composite actions', () => {
   const ymlFiles = [
     ...(['.github/workflows', 'workflows-templates'] as const).flatMap((d) =>
-      existsSync(join(ROOT, d)) ? readdirSync(join(ROOT, d)).filter((f) => f.endsWith('.yml')).map((f) => join(d, f)) : [],
+      existsSync(join(ROOT, d))
+        ? readdirSync(join(ROOT, d))
+            .filter((f) => f.endsWith('.yml'))
+            .map((f) => join(d, f))
+        : [],
     ),
     ...readdirSync(ROOT)
       .filter((d) => existsSync(join(ROOT, d, 'action.yml')))
@@ -135,7 +145,7 @@ describe('workflows and composite actions', () => {
     return [...jobs.flatMap((j) => j.steps ?? []), ...(runs.steps ?? [])];
   };
 
-  test.each(ymlFiles)('%s: no ${{ }} expression inside a run: script (pass values through env:)', (file) => {
+  test.each(ymlFiles)('%s: no expression inside a run: script (pass values through env:)', (file) => {
     for (const step of steps(parse(readFileSync(join(ROOT, file), 'utf8')) as Record<string, unknown>)) {
       if (typeof step['run'] === 'string') expect(step['run']).not.toMatch(/\$\{\{/);
     }

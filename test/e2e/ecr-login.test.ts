@@ -1,10 +1,10 @@
-import { readFile, stat, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { makeFakeDocker } from '../harness/fake-docker.js';
 import { type RunResult, runAction, visibleText } from '../harness/runner.js';
-import { registryPassword } from '../simulator/services/ecr.js';
 import { type Simulator, simulatorEnv, startSimulator } from '../simulator/server.js';
+import { registryPassword } from '../simulator/services/ecr.js';
 
 const ACCOUNT = '111122223333';
 const OTHER = '444455556666';
@@ -19,7 +19,10 @@ beforeAll(async () => {
     scenario: {
       account: ACCOUNT,
       principals: {
-        AKIADENIED: { arn: 'arn:aws:sts::111122223333:assumed-role/readonly/ci', deny: ['ecr:GetAuthorizationToken'] },
+        AKIADENIED: {
+          arn: 'arn:aws:sts::111122223333:assumed-role/readonly/ci',
+          deny: ['ecr:GetAuthorizationToken'],
+        },
         AKIADENIEDPUBLIC: { deny: ['sts:GetServiceBearerToken'] },
         AKIAEXPIRED: { expired: true },
       },
@@ -109,7 +112,10 @@ describe('ecr-login, run from dist as the runner runs it', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as { args: string[]; stdin: string });
     const registry = `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`;
-    expect(calls[0]).toEqual({ args: ['login', '--username', 'AWS', '--password-stdin', registry], stdin: password });
+    expect(calls[0]).toEqual({
+      args: ['login', '--username', 'AWS', '--password-stdin', registry],
+      stdin: password,
+    });
     expect(calls.flatMap((c) => c.args).join(' ')).not.toContain(password);
     expect(result.post?.exitCode).toBe(0);
     expect(calls[1]?.args).toEqual(['logout', registry]);
@@ -125,7 +131,9 @@ describe('ecr-login, run from dist as the runner runs it', () => {
     });
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('no Docker daemon answers');
-    expect(Object.keys((await dockerConfig(result)).auths)).toEqual([`${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`]);
+    expect(Object.keys((await dockerConfig(result)).auths)).toEqual([
+      `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`,
+    ]);
   });
 
   test('a failing docker login shows its stderr but not the password', async () => {
@@ -149,8 +157,12 @@ describe('ecr-login, run from dist as the runner runs it', () => {
     });
     expect(result.errors).toEqual([]);
     expect(result.outputs['registry']).toBe('public.ecr.aws');
-    expect(result.outputs['docker_password_public_ecr_aws']).toBe(registryPassword(sim, 'public', 'us-east-1'));
-    expect(sim.calls('GetAuthorizationToken').map((c) => [c.service, c.region])).toEqual([['ecr-public', 'us-east-1']]);
+    expect(result.outputs['docker_password_public_ecr_aws']).toBe(
+      registryPassword(sim, 'public', 'us-east-1'),
+    );
+    expect(sim.calls('GetAuthorizationToken').map((c) => [c.service, c.region])).toEqual([
+      ['ecr-public', 'us-east-1'],
+    ]);
   });
 
   test('merges into an existing Docker config ($DOCKER_CONFIG) and keeps what was there', async () => {
@@ -172,7 +184,11 @@ describe('ecr-login, run from dist as the runner runs it', () => {
     const merged = JSON.parse(await readFile(configPath, 'utf8'));
     expect(merged.proxies).toEqual(existing.proxies);
     expect(Object.keys(merged.auths).sort()).toEqual(
-      ['ghcr.io', `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`, `${OTHER}.dkr.ecr.us-east-1.amazonaws.com`].sort(),
+      [
+        'ghcr.io',
+        `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`,
+        `${OTHER}.dkr.ecr.us-east-1.amazonaws.com`,
+      ].sort(),
     );
     expect((await stat(configPath)).mode & 0o777).toBe(0o600);
   });
@@ -200,7 +216,9 @@ describe('ecr-login, run from dist as the runner runs it', () => {
   test('skip-logout: the post step leaves the logins in place', async () => {
     const result = await runAction('ecr-login', { inputs: { 'skip-logout': 'true' }, env: env() });
     expect(result.post?.exitCode).toBe(0);
-    expect(Object.keys((await dockerConfig(result)).auths)).toEqual([`${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`]);
+    expect(Object.keys((await dockerConfig(result)).auths)).toEqual([
+      `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`,
+    ]);
   });
 
   test('passwords are masked before anything prints them, and appear nowhere visible', async () => {
@@ -212,7 +230,10 @@ describe('ecr-login, run from dist as the runner runs it', () => {
       dir: probe.dir,
     });
     expect(result.exitCode).toBe(0);
-    const passwords = [registryPassword(sim, ACCOUNT, 'us-east-1'), registryPassword(sim, OTHER, 'us-east-1')];
+    const passwords = [
+      registryPassword(sim, ACCOUNT, 'us-east-1'),
+      registryPassword(sim, OTHER, 'us-east-1'),
+    ];
     for (const p of passwords) {
       expect(result.masks).toContain(p);
       expect(result.masks).toContain(authOf(p));
@@ -227,7 +248,11 @@ describe('ecr-login, run from dist as the runner runs it', () => {
   });
 
   test('mask-password: false masks nothing and says so', async () => {
-    const result = await runAction('ecr-login', { inputs: { 'mask-password': 'false' }, env: env(), post: false });
+    const result = await runAction('ecr-login', {
+      inputs: { 'mask-password': 'false' },
+      env: env(),
+      post: false,
+    });
     expect(result.exitCode).toBe(0);
     expect(result.masks).toEqual([]);
     expect(result.warnings.join()).toContain('not masked');
@@ -241,19 +266,79 @@ describe('ecr-login, run from dist as the runner runs it', () => {
 
 describe('ecr-login refuses bad input before any AWS call', () => {
   const cases: [string, Record<string, string>, Record<string, string | undefined>, RegExp][] = [
-    ['no region anywhere', {}, { AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined }, /No AWS region is set: give the 'region' input, or set AWS_REGION/],
-    ['a malformed region', { region: 'US East' }, {}, /Input 'region' has the value "US East", which is not accepted: an AWS region code/],
-    ['an account ID with letters', { registries: '1234abcd9012' }, {}, /Input 'registries' item 1 "1234abcd9012" is not accepted: expected AWS account IDs/],
-    ['an account ID that lost its leading zero to YAML', { registries: '12345678901' }, {}, /11.*quote it in YAML \('012345678901'\)/],
-    ['a registry URI with a typo', { registries: '111122223333.dkr.ecr.us-east-1.amazonaws.co' }, {}, /item 1 "111122223333.dkr.ecr.us-east-1.amazonaws.co" is not accepted: expected AWS account IDs \(123456789012\) or ECR registry URIs/],
-    ['a repository instead of a registry', { registries: '111122223333.dkr.ecr.us-east-1.amazonaws.com/web' }, {}, /give the registry, not a repository: use "111122223333.dkr.ecr.us-east-1.amazonaws.com"/],
-    ['registry-type public with private registries', { 'registry-type': 'public', registries: ACCOUNT }, {}, /'registry-type' is public, which logs in to public.ecr.aws only, but input 'registries' lists private registries \(111122223333\)/],
-    ['public.ecr.aws with registry-type private', { registries: 'public.ecr.aws' }, {}, /lists public.ecr.aws, which is ECR Public: set registry-type: public/],
-    ['mask-password: yes please', { 'mask-password': 'yes please' }, {}, /Input 'mask-password' has the value "yes please", which is not accepted: true or false \(YAML 1.2 booleans/],
+    [
+      'no region anywhere',
+      {},
+      { AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined },
+      /No AWS region is set: give the 'region' input, or set AWS_REGION/,
+    ],
+    [
+      'a malformed region',
+      { region: 'US East' },
+      {},
+      /Input 'region' has the value "US East", which is not accepted: an AWS region code/,
+    ],
+    [
+      'an account ID with letters',
+      { registries: '1234abcd9012' },
+      {},
+      /Input 'registries' item 1 "1234abcd9012" is not accepted: expected AWS account IDs/,
+    ],
+    [
+      'an account ID that lost its leading zero to YAML',
+      { registries: '12345678901' },
+      {},
+      /11.*quote it in YAML \('012345678901'\)/,
+    ],
+    [
+      'a registry URI with a typo',
+      { registries: '111122223333.dkr.ecr.us-east-1.amazonaws.co' },
+      {},
+      /item 1 "111122223333.dkr.ecr.us-east-1.amazonaws.co" is not accepted: expected AWS account IDs \(123456789012\) or ECR registry URIs/,
+    ],
+    [
+      'a repository instead of a registry',
+      { registries: '111122223333.dkr.ecr.us-east-1.amazonaws.com/web' },
+      {},
+      /give the registry, not a repository: use "111122223333.dkr.ecr.us-east-1.amazonaws.com"/,
+    ],
+    [
+      'registry-type public with private registries',
+      { 'registry-type': 'public', registries: ACCOUNT },
+      {},
+      /'registry-type' is public, which logs in to public.ecr.aws only, but input 'registries' lists private registries \(111122223333\)/,
+    ],
+    [
+      'public.ecr.aws with registry-type private',
+      { registries: 'public.ecr.aws' },
+      {},
+      /lists public.ecr.aws, which is ECR Public: set registry-type: public/,
+    ],
+    [
+      'mask-password: yes please',
+      { 'mask-password': 'yes please' },
+      {},
+      /Input 'mask-password' has the value "yes please", which is not accepted: true or false \(YAML 1.2 booleans/,
+    ],
     ['skip-logout: yes', { 'skip-logout': 'yes' }, {}, /Input 'skip-logout' has the value "yes"/],
-    ['registry-type: Public', { 'registry-type': 'Public' }, {}, /one of private, public \(did you mean 'public'\? values are case-sensitive\)/],
-    ['login-mode: podman', { 'login-mode': 'podman' }, {}, /Input 'login-mode' has the value "podman", which is not accepted: one of auto, docker, config-file/],
-    ['login-mode: docker with no docker command', { 'login-mode': 'docker' }, {}, /'login-mode' is docker, but no docker command is on PATH/],
+    [
+      'registry-type: Public',
+      { 'registry-type': 'Public' },
+      {},
+      /one of private, public \(did you mean 'public'\? values are case-sensitive\)/,
+    ],
+    [
+      'login-mode: podman',
+      { 'login-mode': 'podman' },
+      {},
+      /Input 'login-mode' has the value "podman", which is not accepted: one of auto, docker, config-file/,
+    ],
+    [
+      'login-mode: docker with no docker command',
+      { 'login-mode': 'docker' },
+      {},
+      /'login-mode' is docker, but no docker command is on PATH/,
+    ],
   ];
   test.each(cases)('%s', async (_name, inputs, extraEnv, message) => {
     const result = await runAction('ecr-login', { inputs, env: env(extraEnv) });
@@ -269,7 +354,9 @@ describe('ecr-login explains AWS failures', () => {
   test('AccessDenied names the IAM action to grant', async () => {
     const result = await runAction('ecr-login', { env: env({ AWS_ACCESS_KEY_ID: 'AKIADENIED' }) });
     expect(result.exitCode).toBe(1);
-    expect(result.errors[0]).toMatch(/AWS denied ecr:GetAuthorizationToken in us-east-1.*Grant 'ecr:GetAuthorizationToken' to the role/);
+    expect(result.errors[0]).toMatch(
+      /AWS denied ecr:GetAuthorizationToken in us-east-1.*Grant 'ecr:GetAuthorizationToken' to the role/,
+    );
     expect(result.errors[0]).toContain('arn:aws:sts::111122223333:assumed-role/readonly/ci');
   });
 
@@ -278,7 +365,9 @@ describe('ecr-login explains AWS failures', () => {
       inputs: { 'registry-type': 'public' },
       env: env({ AWS_ACCESS_KEY_ID: 'AKIADENIEDPUBLIC' }),
     });
-    expect(result.errors[0]).toMatch(/Grant 'ecr-public:GetAuthorizationToken' and 'sts:GetServiceBearerToken'/);
+    expect(result.errors[0]).toMatch(
+      /Grant 'ecr-public:GetAuthorizationToken' and 'sts:GetServiceBearerToken'/,
+    );
   });
 
   test('expired credentials say how to refresh them', async () => {
@@ -302,7 +391,9 @@ describe('ecr-login explains AWS failures', () => {
     sim.addFault({ service: 'ecr', operation: 'GetAuthorizationToken', kind: 'throttle' });
     const result = await runAction('ecr-login', { env: env({ AWS_MAX_ATTEMPTS: '2' }) });
     expect(result.exitCode).toBe(1);
-    expect(result.errors[0]).toMatch(/AWS kept throttling ecr:GetAuthorizationToken in us-east-1 after 2 attempts/);
+    expect(result.errors[0]).toMatch(
+      /AWS kept throttling ecr:GetAuthorizationToken in us-east-1 after 2 attempts/,
+    );
     expect(sim.calls('GetAuthorizationToken')).toHaveLength(2);
   });
 
@@ -314,14 +405,27 @@ describe('ecr-login explains AWS failures', () => {
   });
 
   test('a server error on every attempt is explained as passing', async () => {
-    sim.addFault({ service: 'ecr', operation: 'GetAuthorizationToken', kind: 'error', status: 500, type: 'ServerException' });
+    sim.addFault({
+      service: 'ecr',
+      operation: 'GetAuthorizationToken',
+      kind: 'error',
+      status: 500,
+      type: 'ServerException',
+    });
     const result = await runAction('ecr-login', { env: env({ AWS_MAX_ATTEMPTS: '2' }) });
-    expect(result.errors[0]).toMatch(/server error \(HTTP 500, ServerException\) after 2 attempts.*re-run the job/);
+    expect(result.errors[0]).toMatch(
+      /server error \(HTTP 500, ServerException\) after 2 attempts.*re-run the job/,
+    );
   });
 
   test('no credentials at all says how to configure them', async () => {
     const result = await runAction('ecr-login', {
-      env: env({ AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' }),
+      env: env({
+        AWS_ACCESS_KEY_ID: undefined,
+        AWS_SECRET_ACCESS_KEY: undefined,
+        AWS_CONFIG_FILE: '/nonexistent',
+        AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+      }),
     });
     expect(result.exitCode).toBe(1);
     expect(result.errors[0]).toMatch(/No AWS credentials were found.*aws-actions\/configure-aws-credentials/);

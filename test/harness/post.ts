@@ -1,7 +1,8 @@
 /** Runs only the post step of an earlier run, with that run's saved state, as the runner does at job end. */
-import { type RunResult, type StepResult, readActionYml, ROOT } from './runner.js';
+
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { ROOT, type RunResult, readActionYml, type StepResult } from './runner.js';
 
 export async function runPostOnly(actionDir: string, earlier: RunResult): Promise<StepResult> {
   const yml = await readActionYml(actionDir);

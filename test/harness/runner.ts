@@ -117,7 +117,8 @@ function exec(file: string, env: Record<string, string>, timeoutMs: number): Pro
 
 export async function runAction(actionDir: string, options: RunOptions = {}): Promise<RunResult> {
   const yml = await readActionYml(actionDir);
-  if (!yml.runs.using.startsWith('node') || !yml.runs.main) throw new Error(`${actionDir} is not a JavaScript action`);
+  if (!yml.runs.using.startsWith('node') || !yml.runs.main)
+    throw new Error(`${actionDir} is not a JavaScript action`);
   const declared = yml.inputs ?? {};
   for (const name of Object.keys(options.inputs ?? {})) {
     // The runner only warns; a test should not pass an input the action does not declare.
@@ -178,5 +179,11 @@ export function visibleText(result: RunResult): string {
       .split('\n')
       .filter((l) => !l.startsWith('::add-mask::'))
       .join('\n');
-  return [strip(result.stdout), result.stderr, result.summary, strip(result.post?.stdout ?? ''), result.post?.stderr ?? ''].join('\n');
+  return [
+    strip(result.stdout),
+    result.stderr,
+    result.summary,
+    strip(result.post?.stdout ?? ''),
+    result.post?.stderr ?? '',
+  ].join('\n');
 }

@@ -1,9 +1,9 @@
 // The client factory against the simulator: region, endpoint settings, proxy, retries, error tagging.
 import { createServer, type Server } from 'node:http';
-import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { connect } from 'node:net';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { createClient, resolveRegion } from '../../src/aws/client.js';
 import { explainError } from '../../src/aws/errors.js';
 import { type Simulator, simulatorEnv, startSimulator } from '../simulator/server.js';
@@ -47,11 +47,15 @@ beforeEach(() => {
 describe('resolveRegion', () => {
   test('input first, then AWS_REGION, then AWS_DEFAULT_REGION', () => {
     expect(resolveRegion('eu-west-1', { AWS_REGION: 'us-east-1' })).toBe('eu-west-1');
-    expect(resolveRegion(undefined, { AWS_REGION: 'us-east-2', AWS_DEFAULT_REGION: 'us-west-1' })).toBe('us-east-2');
+    expect(resolveRegion(undefined, { AWS_REGION: 'us-east-2', AWS_DEFAULT_REGION: 'us-west-1' })).toBe(
+      'us-east-2',
+    );
     expect(resolveRegion(undefined, { AWS_DEFAULT_REGION: 'us-west-1' })).toBe('us-west-1');
   });
   test('none, or a malformed one, is a clear error', () => {
-    expect(() => resolveRegion(undefined, {})).toThrow("No AWS region is set: give the 'region' input, or set AWS_REGION");
+    expect(() => resolveRegion(undefined, {})).toThrow(
+      "No AWS region is set: give the 'region' input, or set AWS_REGION",
+    );
     expect(() => resolveRegion(undefined, { AWS_REGION: 'Frankfurt' })).toThrow(
       'The environment variable AWS_REGION is "Frankfurt", which is not an AWS region code',
     );
@@ -77,10 +81,16 @@ describe('createClient', () => {
 
   test('max attempts come from the options, then AWS_MAX_ATTEMPTS; throttling is retried that many times', async () => {
     sim.addFault({ operation: 'GetAuthorizationToken', kind: 'throttle' });
-    const client = createClient(ECRClient, { region: 'us-east-1', action: 't', env: { AWS_MAX_ATTEMPTS: '2' } });
+    const client = createClient(ECRClient, {
+      region: 'us-east-1',
+      action: 't',
+      env: { AWS_MAX_ATTEMPTS: '2' },
+    });
     const error = await client.send(new GetAuthorizationTokenCommand({})).catch((e: unknown) => e);
     expect(sim.requests).toHaveLength(2);
-    expect(explainError(error)).toMatch(/kept throttling ecr:GetAuthorizationToken in us-east-1 after 2 attempts/);
+    expect(explainError(error)).toMatch(
+      /kept throttling ecr:GetAuthorizationToken in us-east-1 after 2 attempts/,
+    );
   });
 
   test('errors carry the IAM action and region', async () => {
@@ -92,13 +102,17 @@ describe('createClient', () => {
 
   test('HTTP_PROXY routes calls through the proxy; NO_PROXY bypasses it', async () => {
     const env = { HTTP_PROXY: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}` };
-    await createClient(ECRClient, { region: 'us-east-1', action: 't', env }).send(new GetAuthorizationTokenCommand({}));
+    await createClient(ECRClient, { region: 'us-east-1', action: 't', env }).send(
+      new GetAuthorizationTokenCommand({}),
+    );
     expect(tunnels).toEqual([`127.0.0.1:${sim.port}`]);
     expect(sim.requests).toHaveLength(1);
 
-    await createClient(ECRClient, { region: 'us-east-1', action: 't', env: { ...env, NO_PROXY: 'localhost,127.0.0.1' } }).send(
-      new GetAuthorizationTokenCommand({}),
-    );
+    await createClient(ECRClient, {
+      region: 'us-east-1',
+      action: 't',
+      env: { ...env, NO_PROXY: 'localhost,127.0.0.1' },
+    }).send(new GetAuthorizationTokenCommand({}));
     expect(tunnels).toHaveLength(1);
     expect(sim.requests).toHaveLength(2);
   });

@@ -1,7 +1,13 @@
 // The simulator's protocol layer, through the real SDK clients over HTTP on 127.0.0.1.
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
-import { DescribeRepositoriesCommand, ECRClient, GetAuthorizationTokenCommand, paginateDescribeRepositories } from '@aws-sdk/client-ecr';
+
+import {
+  DescribeRepositoriesCommand,
+  ECRClient,
+  GetAuthorizationTokenCommand,
+  paginateDescribeRepositories,
+} from '@aws-sdk/client-ecr';
 import { GetImageCommand, ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { type RestJsonService, type Simulator, simulatorEnv, startSimulator } from '../simulator/server.js';
 import { str, struct } from '../simulator/shapes.js';
 
@@ -15,8 +21,19 @@ const echoImageBuilder: RestJsonService = {
       method: 'GET',
       path: '/GetImage',
       operation: 'GetImage',
-      input: struct({ imageBuildVersionArn: str({ pattern: '^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):image/[a-z0-9-_]+/[0-9]+\\.[0-9]+\\.[0-9]+/[0-9]+$' }) }, ['imageBuildVersionArn']),
-      handler: (input, ctx) => ({ requestId: 'r', image: { arn: input['imageBuildVersionArn'], name: `seen in ${ctx.region}` } }),
+      input: struct(
+        {
+          imageBuildVersionArn: str({
+            pattern:
+              '^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):image/[a-z0-9-_]+/[0-9]+\\.[0-9]+\\.[0-9]+/[0-9]+$',
+          }),
+        },
+        ['imageBuildVersionArn'],
+      ),
+      handler: (input, ctx) => ({
+        requestId: 'r',
+        image: { arn: input['imageBuildVersionArn'], name: `seen in ${ctx.region}` },
+      }),
     },
   ],
 };
@@ -54,7 +71,10 @@ describe('awsJson1_1', () => {
   test('checks requests against the model: AWS error type, status and wording', async () => {
     const error = await ecr()
       .send(new DescribeRepositoriesCommand({ repositoryNames: ['A'], registryId: '12' }))
-      .then(() => undefined, (e: unknown) => e as { name: string; message: string; $metadata: { httpStatusCode: number } });
+      .then(
+        () => undefined,
+        (e: unknown) => e as { name: string; message: string; $metadata: { httpStatusCode: number } },
+      );
     if (!error) throw new Error('expected a ValidationException');
     expect(error.name).toBe('ValidationException');
     expect(error.$metadata.httpStatusCode).toBe(400);
@@ -65,25 +85,40 @@ describe('awsJson1_1', () => {
   });
 
   test('a missing repository is RepositoryNotFoundException', async () => {
-    await expect(ecr().send(new DescribeRepositoriesCommand({ repositoryNames: ['nope'] }))).rejects.toMatchObject({
+    await expect(
+      ecr().send(new DescribeRepositoriesCommand({ repositoryNames: ['nope'] })),
+    ).rejects.toMatchObject({
       name: 'RepositoryNotFoundException',
       message: "The repository with name 'nope' does not exist in the registry with id '111122223333'",
     });
   });
 
   test('a bad nextToken is InvalidParameterException', async () => {
-    await expect(ecr().send(new DescribeRepositoriesCommand({ nextToken: 'garbage' }))).rejects.toMatchObject({
-      name: 'InvalidParameterException',
-    });
+    await expect(ecr().send(new DescribeRepositoriesCommand({ nextToken: 'garbage' }))).rejects.toMatchObject(
+      {
+        name: 'InvalidParameterException',
+      },
+    );
   });
 
   test('the region comes from the SigV4 scope; the log records it', async () => {
     await new ECRClient({ region: 'ap-southeast-2' }).send(new GetAuthorizationTokenCommand({}));
-    expect(sim.requests[0]).toMatchObject({ service: 'ecr', operation: 'GetAuthorizationToken', region: 'ap-southeast-2', status: 200 });
+    expect(sim.requests[0]).toMatchObject({
+      service: 'ecr',
+      operation: 'GetAuthorizationToken',
+      region: 'ap-southeast-2',
+      status: 200,
+    });
   });
 
   test('faults: 5xx then success with SDK retries; latency', async () => {
-    sim.addFault({ operation: 'GetAuthorizationToken', kind: 'error', status: 503, type: 'ServiceUnavailableException', count: 1 });
+    sim.addFault({
+      operation: 'GetAuthorizationToken',
+      kind: 'error',
+      status: 503,
+      type: 'ServiceUnavailableException',
+      count: 1,
+    });
     sim.addFault({ operation: 'DescribeRepositories', kind: 'latency', ms: 300, count: 1 });
     await new ECRClient({ region: 'us-east-1', maxAttempts: 3 }).send(new GetAuthorizationTokenCommand({}));
     expect(sim.calls('GetAuthorizationToken').map((c) => c.status)).toEqual([503, 200]);
@@ -96,11 +131,17 @@ describe('awsJson1_1', () => {
   test('an unsigned request is refused', async () => {
     const res = await fetch(sim.endpoint, {
       method: 'POST',
-      headers: { 'x-amz-target': 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken', 'content-type': 'application/x-amz-json-1.1' },
+      headers: {
+        'x-amz-target': 'AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken',
+        'content-type': 'application/x-amz-json-1.1',
+      },
       body: '{}',
     });
     expect(res.status).toBe(403);
-    expect(await res.json()).toEqual({ __type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' });
+    expect(await res.json()).toEqual({
+      __type: 'MissingAuthenticationTokenException',
+      message: 'Missing Authentication Token',
+    });
   });
 
   test('an unknown operation is refused', async () => {
@@ -117,14 +158,22 @@ describe('awsJson1_1', () => {
 describe('restJson1', () => {
   const arn = 'arn:aws:imagebuilder:eu-west-1:aws:image/amazon-linux-2023-ecs-optimized-x86/2025.1.1/1';
   test('routes by method and path, reads the query string, answers JSON', async () => {
-    const out = await new ImagebuilderClient({ region: 'eu-west-1' }).send(new GetImageCommand({ imageBuildVersionArn: arn }));
+    const out = await new ImagebuilderClient({ region: 'eu-west-1' }).send(
+      new GetImageCommand({ imageBuildVersionArn: arn }),
+    );
     expect(out.image).toMatchObject({ arn, name: 'seen in eu-west-1' });
-    expect(sim.requests[0]).toMatchObject({ service: 'imagebuilder', operation: 'GetImage', params: { imageBuildVersionArn: arn } });
+    expect(sim.requests[0]).toMatchObject({
+      service: 'imagebuilder',
+      operation: 'GetImage',
+      params: { imageBuildVersionArn: arn },
+    });
   });
 
   test('constraint errors come back as the SDK expects them', async () => {
     await expect(
-      new ImagebuilderClient({ region: 'eu-west-1' }).send(new GetImageCommand({ imageBuildVersionArn: 'nope' })),
+      new ImagebuilderClient({ region: 'eu-west-1' }).send(
+        new GetImageCommand({ imageBuildVersionArn: 'nope' }),
+      ),
     ).rejects.toMatchObject({ name: 'ValidationException', $metadata: { httpStatusCode: 400 } });
   });
 });

@@ -20,7 +20,9 @@ let last = 0;
 const timer = setInterval(() => {
   if (values.quiet) return;
   for (const r of sim.requests.slice(last)) {
-    console.log(`${r.at}ms ${r.service}.${r.operation} ${r.region} -> ${r.status}${r.error ? ` ${r.error}` : ''}`);
+    console.log(
+      `${r.at}ms ${r.service}.${r.operation} ${r.region} -> ${r.status}${r.error ? ` ${r.error}` : ''}`,
+    );
   }
   last = sim.requests.length;
 }, 200);

@@ -10,8 +10,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { AwsError } from './errors.js';
 import { DEFAULT_ACCOUNT, type Fault, loadScenario, type Principal, type Scenario } from './scenario.js';
-import { check, SerializationError, type Shape, validationMessage } from './shapes.js';
 import { ecrPublicService, ecrService } from './services/ecr.js';
+import { check, SerializationError, type Shape, validationMessage } from './shapes.js';
 
 export interface RequestContext {
   region: string;
@@ -94,7 +94,8 @@ export interface Simulator {
   close(): Promise<void>;
 }
 
-const AUTH = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=[^,]+, ?Signature=[0-9a-f]{64}$/;
+const AUTH =
+  /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=[^,]+, ?Signature=[0-9a-f]{64}$/;
 
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -111,7 +112,9 @@ interface FaultSlot {
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const scenario: Scenario =
-    typeof options.scenario === 'string' ? loadScenario(options.scenario) : structuredClone(options.scenario ?? {});
+    typeof options.scenario === 'string'
+      ? loadScenario(options.scenario)
+      : structuredClone(options.scenario ?? {});
   const clock = options.clock ?? Date.now;
   const started = clock();
   const services: Service[] = [ecrService, ecrPublicService, ...(options.services ?? [])];
@@ -130,7 +133,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       faults.length = 0;
     },
     calls: (operation, o = {}) =>
-      requests.filter((r) => r.operation === operation && (o.ok === undefined || o.ok === (r.status < 300))),
+      requests.filter((r) => r.operation === operation && (o.ok === undefined || o.ok === r.status < 300)),
     now: clock,
     close: () => Promise.resolve(),
   };
@@ -194,7 +197,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       let input: Record<string, unknown> = {};
       if (json) {
         const [prefix, name] = target.split('.');
-        service = services.find((s): s is JsonService => s.protocol === 'awsJson1_1' && s.targetPrefix === prefix);
+        service = services.find(
+          (s): s is JsonService => s.protocol === 'awsJson1_1' && s.targetPrefix === prefix,
+        );
         if (!service || !name) throw new AwsError('UnknownOperationException', `Unknown target ${target}`);
         operationName = name;
         operation = service.operations[name];
@@ -206,7 +211,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         }
       } else {
         const signing = auth?.[4];
-        const rest = services.filter((s): s is RestJsonService => s.protocol === 'restJson1' && (!signing || s.signingName === signing));
+        const rest = services.filter(
+          (s): s is RestJsonService => s.protocol === 'restJson1' && (!signing || s.signingName === signing),
+        );
         for (const s of rest) {
           const route = s.routes.find((r) => r.method === req.method && r.path === url.pathname);
           if (route) {
@@ -217,7 +224,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           }
         }
         if (!service || !operation || !operationName) {
-          throw new AwsError('UnknownOperationException', `No operation at ${req.method} ${url.pathname}`, 404);
+          throw new AwsError(
+            'UnknownOperationException',
+            `No operation at ${req.method} ${url.pathname}`,
+            404,
+          );
         }
         let fromBody: Record<string, unknown> = {};
         try {
@@ -226,7 +237,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           throw new AwsError('SerializationException', 'Request body is not valid JSON');
         }
         const fromQuery: Record<string, unknown> = {};
-        for (const [k, v] of url.searchParams) fromQuery[k] = /^\d+$/.test(v) && k === 'maxResults' ? Number(v) : v;
+        for (const [k, v] of url.searchParams)
+          fromQuery[k] = /^\d+$/.test(v) && k === 'maxResults' ? Number(v) : v;
         input = { ...fromQuery, ...fromBody };
       }
       if (!operationName) throw new AwsError('UnknownOperationException', 'No operation');
@@ -244,19 +256,28 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           return;
         }
         if (fault.kind === 'latency') await sleep(fault.ms ?? 1000);
-        if (fault.kind === 'throttle') throw new AwsError('ThrottlingException', fault.message ?? 'Rate exceeded', 400);
+        if (fault.kind === 'throttle')
+          throw new AwsError('ThrottlingException', fault.message ?? 'Rate exceeded', 400);
         if (fault.kind === 'error') {
-          throw new AwsError(fault.type ?? 'InternalFailure', fault.message ?? 'We encountered an internal error. Please try again.', fault.status ?? 500);
+          throw new AwsError(
+            fault.type ?? 'InternalFailure',
+            fault.message ?? 'We encountered an internal error. Please try again.',
+            fault.status ?? 500,
+          );
         }
       }
 
       // Who is calling?
-      if (!auth) throw new AwsError('MissingAuthenticationTokenException', 'Missing Authentication Token', 403);
+      if (!auth)
+        throw new AwsError('MissingAuthenticationTokenException', 'Missing Authentication Token', 403);
       const accessKeyId = auth[1]!;
       const principal = scenario.principals?.[accessKeyId] ?? {};
       const account = principal.account ?? scenario.account ?? DEFAULT_ACCOUNT;
       if (principal.unknown) {
-        throw new AwsError('UnrecognizedClientException', 'The security token included in the request is invalid.');
+        throw new AwsError(
+          'UnrecognizedClientException',
+          'The security token included in the request is invalid.',
+        );
       }
       if (principal.expired) {
         throw new AwsError('ExpiredTokenException', 'The security token included in the request is expired');
@@ -278,7 +299,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         try {
           problems = check(operation.input, input);
         } catch (error) {
-          if (error instanceof SerializationError) throw new AwsError('SerializationException', error.message);
+          if (error instanceof SerializationError)
+            throw new AwsError('SerializationException', error.message);
           throw error;
         }
         if (problems.length > 0) throw new AwsError('ValidationException', validationMessage(problems));
@@ -318,7 +340,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 }
 
 /** Environment that points the SDK (and the actions) at the simulator with dummy credentials. */
-export function simulatorEnv(sim: Simulator, region = 'us-east-1', accessKeyId = 'AKIASIMULATOR'): Record<string, string> {
+export function simulatorEnv(
+  sim: Simulator,
+  region = 'us-east-1',
+  accessKeyId = 'AKIASIMULATOR',
+): Record<string, string> {
   return {
     AWS_ENDPOINT_URL: sim.endpoint,
     AWS_ACCESS_KEY_ID: accessKeyId,

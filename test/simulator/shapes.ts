@@ -14,9 +14,19 @@ export type Shape =
   | { type: 'timestamp' }
   | { type: 'any' };
 
-export const str = (o: Omit<Extract<Shape, { type: 'string' }>, 'type'> = {}): Shape => ({ type: 'string', ...o });
-export const int = (o: Omit<Extract<Shape, { type: 'integer' }>, 'type'> = {}): Shape => ({ type: 'integer', ...o });
-export const list = (member: Shape, o: { min?: number; max?: number } = {}): Shape => ({ type: 'list', member, ...o });
+export const str = (o: Omit<Extract<Shape, { type: 'string' }>, 'type'> = {}): Shape => ({
+  type: 'string',
+  ...o,
+});
+export const int = (o: Omit<Extract<Shape, { type: 'integer' }>, 'type'> = {}): Shape => ({
+  type: 'integer',
+  ...o,
+});
+export const list = (member: Shape, o: { min?: number; max?: number } = {}): Shape => ({
+  type: 'list',
+  member,
+  ...o,
+});
 export const struct = (members: Record<string, Shape>, required: readonly string[] = []): Shape => ({
   type: 'structure',
   members,
@@ -48,25 +58,33 @@ export function check(shape: Shape, value: unknown, path = ''): string[] {
       if (typeof value !== 'number' || !Number.isInteger(value)) {
         throw new SerializationError(`NUMBER_VALUE can not be converted to an Integer at '${path}'`);
       }
-      if (shape.min !== undefined && value < shape.min) fail(`Member must have value greater than or equal to ${shape.min}`);
-      if (shape.max !== undefined && value > shape.max) fail(`Member must have value less than or equal to ${shape.max}`);
+      if (shape.min !== undefined && value < shape.min)
+        fail(`Member must have value greater than or equal to ${shape.min}`);
+      if (shape.max !== undefined && value > shape.max)
+        fail(`Member must have value less than or equal to ${shape.max}`);
       return problems;
     case 'string': {
       if (typeof value !== 'string') throw new SerializationError(`Expected a string at '${path}'`);
       const inner: string[] = [];
-      if (shape.min !== undefined && value.length < shape.min) inner.push(`Member must have length greater than or equal to ${shape.min}`);
-      if (shape.max !== undefined && value.length > shape.max) inner.push(`Member must have length less than or equal to ${shape.max}`);
+      if (shape.min !== undefined && value.length < shape.min)
+        inner.push(`Member must have length greater than or equal to ${shape.min}`);
+      if (shape.max !== undefined && value.length > shape.max)
+        inner.push(`Member must have length less than or equal to ${shape.max}`);
       if (shape.pattern !== undefined && !new RegExp(`^(?:${shape.pattern})$`, 'u').test(value)) {
         inner.push(`Member must satisfy regular expression pattern: ${shape.pattern}`);
       }
-      if (shape.enum && !shape.enum.includes(value)) inner.push(`Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
+      if (shape.enum && !shape.enum.includes(value))
+        inner.push(`Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
       if (inner.length > 0) fail(inner.join(', '));
       return problems;
     }
     case 'list': {
-      if (!Array.isArray(value)) throw new SerializationError(`Start of list found where not expected at '${path}'`);
-      if (shape.min !== undefined && value.length < shape.min) fail(`Member must have length greater than or equal to ${shape.min}`);
-      if (shape.max !== undefined && value.length > shape.max) fail(`Member must have length less than or equal to ${shape.max}`);
+      if (!Array.isArray(value))
+        throw new SerializationError(`Start of list found where not expected at '${path}'`);
+      if (shape.min !== undefined && value.length < shape.min)
+        fail(`Member must have length greater than or equal to ${shape.min}`);
+      if (shape.max !== undefined && value.length > shape.max)
+        fail(`Member must have length less than or equal to ${shape.max}`);
       value.forEach((item, i) => {
         problems.push(...check(shape.member, item, `${path}.${i + 1}.member`));
       });
@@ -77,18 +95,25 @@ export function check(shape: Shape, value: unknown, path = ''): string[] {
         throw new SerializationError(`Start of structure or map found where not expected at '${path}'`);
       }
       for (const [k, v] of Object.entries(value)) {
-        problems.push(...check(shape.key, k, `${path}.${k}.key`), ...check(shape.value, v, `${path}.${k}.value`));
+        problems.push(
+          ...check(shape.key, k, `${path}.${k}.key`),
+          ...check(shape.value, v, `${path}.${k}.value`),
+        );
       }
       return problems;
     }
     case 'structure': {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        throw new SerializationError(`Start of structure or map found where not expected at '${path || 'input'}'`);
+        throw new SerializationError(
+          `Start of structure or map found where not expected at '${path || 'input'}'`,
+        );
       }
       const record = value as Record<string, unknown>;
       for (const name of shape.required ?? []) {
         if (record[name] === undefined || record[name] === null) {
-          problems.push(`Value null at '${path ? `${path}.` : ''}${name}' failed to satisfy constraint: Member must not be null`);
+          problems.push(
+            `Value null at '${path ? `${path}.` : ''}${name}' failed to satisfy constraint: Member must not be null`,
+          );
         }
       }
       for (const [name, member] of Object.entries(shape.members)) {

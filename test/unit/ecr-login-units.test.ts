@@ -10,19 +10,56 @@ import { outputSuffix, parseRegistryRef } from '../../src/ecr/registry.js';
 describe('registry references', () => {
   test.each([
     ['123456789012', { kind: 'account', accountId: '123456789012' }],
-    ['123456789012.dkr.ecr.eu-west-1.amazonaws.com', { kind: 'uri', accountId: '123456789012', region: 'eu-west-1', host: '123456789012.dkr.ecr.eu-west-1.amazonaws.com' }],
-    ['https://123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com/', { kind: 'uri', accountId: '123456789012', region: 'us-gov-west-1', host: '123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com' }],
-    ['123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn', { kind: 'uri', accountId: '123456789012', region: 'cn-north-1', host: '123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn' }],
-    ['123456789012.dkr-ecr.us-east-1.on.aws', { kind: 'uri', accountId: '123456789012', region: 'us-east-1', host: '123456789012.dkr-ecr.us-east-1.on.aws' }],
+    [
+      '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
+      {
+        kind: 'uri',
+        accountId: '123456789012',
+        region: 'eu-west-1',
+        host: '123456789012.dkr.ecr.eu-west-1.amazonaws.com',
+      },
+    ],
+    [
+      'https://123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com/',
+      {
+        kind: 'uri',
+        accountId: '123456789012',
+        region: 'us-gov-west-1',
+        host: '123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com',
+      },
+    ],
+    [
+      '123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn',
+      {
+        kind: 'uri',
+        accountId: '123456789012',
+        region: 'cn-north-1',
+        host: '123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn',
+      },
+    ],
+    [
+      '123456789012.dkr-ecr.us-east-1.on.aws',
+      {
+        kind: 'uri',
+        accountId: '123456789012',
+        region: 'us-east-1',
+        host: '123456789012.dkr-ecr.us-east-1.on.aws',
+      },
+    ],
     ['PUBLIC.ECR.AWS', { kind: 'public' }],
   ])('%s', (input, expected) => expect(parseRegistryRef(input)).toEqual(expected));
 
-  test.each(['12345678901', 'ecr', '123456789012.dkr.ecr.amazonaws.com', 'docker.io'])('%s is refused', (input) => {
-    expect(parseRegistryRef(input)).toHaveProperty('problem');
-  });
+  test.each(['12345678901', 'ecr', '123456789012.dkr.ecr.amazonaws.com', 'docker.io'])(
+    '%s is refused',
+    (input) => {
+      expect(parseRegistryRef(input)).toHaveProperty('problem');
+    },
+  );
 
   test('output names are sanitized as the official action does', () => {
-    expect(outputSuffix('123456789012.dkr.ecr.us-east-1.amazonaws.com')).toBe('123456789012_dkr_ecr_us_east_1_amazonaws_com');
+    expect(outputSuffix('123456789012.dkr.ecr.us-east-1.amazonaws.com')).toBe(
+      '123456789012_dkr_ecr_us_east_1_amazonaws_com',
+    );
     expect(outputSuffix('public.ecr.aws')).toBe('public_ecr_aws');
   });
 
@@ -41,11 +78,17 @@ describe('registry references', () => {
 
 describe('authorization tokens', () => {
   test('decoded into user and password; the password may hold colons', () => {
-    expect(decodeToken(Buffer.from('AWS:a:b=').toString('base64'), 'r')).toEqual({ username: 'AWS', password: 'a:b=' });
+    expect(decodeToken(Buffer.from('AWS:a:b=').toString('base64'), 'r')).toEqual({
+      username: 'AWS',
+      password: 'a:b=',
+    });
   });
-  test.each(['', Buffer.from('nocolon').toString('base64'), Buffer.from('AWS:').toString('base64')])('%j is refused', (t) => {
-    expect(() => decodeToken(t, 'reg')).toThrow('not of the form user:password');
-  });
+  test.each(['', Buffer.from('nocolon').toString('base64'), Buffer.from('AWS:').toString('base64')])(
+    '%j is refused',
+    (t) => {
+      expect(() => decodeToken(t, 'reg')).toThrow('not of the form user:password');
+    },
+  );
 });
 
 describe('Docker config file', () => {
@@ -57,7 +100,10 @@ describe('Docker config file', () => {
   test('merge, warn about credential helpers, remove only unchanged entries', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'cfg-'));
     const path = join(dir, 'config.json');
-    await writeFile(path, JSON.stringify({ credHelpers: { 'b.example': 'ecr-login' }, auths: { keep: { auth: 'eA==' } } }));
+    await writeFile(
+      path,
+      JSON.stringify({ credHelpers: { 'b.example': 'ecr-login' }, auths: { keep: { auth: 'eA==' } } }),
+    );
     const { written, warnings } = await addAuths(path, [
       { registry: 'a.example', username: 'AWS', password: 'p1' },
       { registry: 'b.example', username: 'AWS', password: 'p2' },

@@ -5,7 +5,11 @@ import { explainAwsError, explainError, tagError } from '../../src/aws/errors.js
 import { UserError } from '../../src/errors.js';
 
 function sdkError(name: string, message: string, extra: Record<string, unknown> = {}) {
-  const e = Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400, requestId: 'req-1', attempts: 1 }, ...extra });
+  const e = Object.assign(new Error(message), {
+    name,
+    $metadata: { httpStatusCode: 400, requestId: 'req-1', attempts: 1 },
+    ...extra,
+  });
   tagError(e, { iamAction: 'ecs:UpdateService', region: 'eu-west-1' });
   return e;
 }
@@ -13,7 +17,10 @@ function sdkError(name: string, message: string, extra: Record<string, unknown> 
 describe('explainAwsError', () => {
   test('AccessDenied names the action and region; an explicit deny is called out', () => {
     const text = explainAwsError(
-      sdkError('AccessDeniedException', 'User: x is not authorized to perform: ecs:UpdateService with an explicit deny in a service control policy'),
+      sdkError(
+        'AccessDeniedException',
+        'User: x is not authorized to perform: ecs:UpdateService with an explicit deny in a service control policy',
+      ),
     );
     expect(text).toMatch(/^AWS denied ecs:UpdateService in eu-west-1/);
     expect(text).toContain("Grant 'ecs:UpdateService'");
@@ -23,7 +30,9 @@ describe('explainAwsError', () => {
     const e = sdkError('ThrottlingException', 'Rate exceeded', {
       $metadata: { httpStatusCode: 400, attempts: 5, totalRetryDelay: 3400 },
     });
-    expect(explainAwsError(e)).toMatch(/kept throttling ecs:UpdateService in eu-west-1 after 5 attempts over 3.4s of back-off/);
+    expect(explainAwsError(e)).toMatch(
+      /kept throttling ecs:UpdateService in eu-west-1 after 5 attempts over 3.4s of back-off/,
+    );
   });
   test('not found names the region to check', () => {
     expect(explainAwsError(sdkError('ServiceNotFoundException', 'Service not found.'))).toMatch(
@@ -31,15 +40,26 @@ describe('explainAwsError', () => {
     );
   });
   test('network errors point at proxy and endpoints', () => {
-    const e = sdkError('Error', 'connect ECONNREFUSED 127.0.0.1:1', { code: 'ECONNREFUSED', $metadata: { attempts: 3 } });
-    expect(explainAwsError(e)).toMatch(/Could not reach AWS for ecs:UpdateService in eu-west-1 after 3 attempts: ECONNREFUSED/);
+    const e = sdkError('Error', 'connect ECONNREFUSED 127.0.0.1:1', {
+      code: 'ECONNREFUSED',
+      $metadata: { attempts: 3 },
+    });
+    expect(explainAwsError(e)).toMatch(
+      /Could not reach AWS for ecs:UpdateService in eu-west-1 after 3 attempts: ECONNREFUSED/,
+    );
   });
   test('bad credentials and expired credentials differ', () => {
-    expect(explainAwsError(sdkError('UnrecognizedClientException', 'bad'))).toMatch(/did not accept the credentials/);
+    expect(explainAwsError(sdkError('UnrecognizedClientException', 'bad'))).toMatch(
+      /did not accept the credentials/,
+    );
     expect(explainAwsError(sdkError('ExpiredTokenException', 'expired'))).toMatch(/have expired/);
   });
   test('validation errors pass AWS words through', () => {
-    expect(explainAwsError(sdkError('InvalidParameterException', 'Task definition does not support launch_type FARGATE.'))).toContain(
+    expect(
+      explainAwsError(
+        sdkError('InvalidParameterException', 'Task definition does not support launch_type FARGATE.'),
+      ),
+    ).toContain(
       'AWS rejected the request for ecs:UpdateService in eu-west-1 as invalid (InvalidParameterException): Task definition does not support',
     );
   });
@@ -50,7 +70,9 @@ describe('explainAwsError', () => {
 });
 
 describe('explainError', () => {
-  test('user errors are passed as they are', () => expect(explainError(new UserError('Input x is bad.'))).toBe('Input x is bad.'));
-  test('other errors keep their type name', () => expect(explainError(new TypeError('boom'))).toBe('TypeError: boom'));
+  test('user errors are passed as they are', () =>
+    expect(explainError(new UserError('Input x is bad.'))).toBe('Input x is bad.'));
+  test('other errors keep their type name', () =>
+    expect(explainError(new TypeError('boom'))).toBe('TypeError: boom'));
   test('non-errors', () => expect(explainError({ a: 1 })).toBe('{"a":1}'));
 });

@@ -1,4 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
+import { UserError } from '../../src/errors.js';
 import {
   accountId,
   arn,
@@ -14,9 +15,9 @@ import {
   region,
   text,
 } from '../../src/github/inputs.js';
-import { UserError } from '../../src/errors.js';
 
-const read = <T>(spec: { read(raw: string | undefined, name: string): T }, raw: string | undefined) => spec.read(raw, 'x');
+const read = <T>(spec: { read(raw: string | undefined, name: string): T }, raw: string | undefined) =>
+  spec.read(raw, 'x');
 const fails = (spec: { read(raw: string | undefined, name: string): unknown }, raw: string | undefined) => {
   try {
     spec.read(raw, 'the-input');
@@ -32,11 +33,14 @@ describe('boolean', () => {
   test.each(['true', 'True', 'TRUE'])('%s is true', (v) => expect(read(b, v)).toBe(true));
   test.each(['false', 'False', 'FALSE'])('%s is false', (v) => expect(read(b, v)).toBe(false));
   test('empty takes the default', () => expect(read(boolean({ default: 'false' }), '')).toBe(false));
-  test.each(['yes', 'on', '1', 'tRue', 'yes please'])('%s is refused with the input named and the value shown', (v) => {
-    expect(fails(b, v)).toBe(
-      `Input 'the-input' has the value "${v}", which is not accepted: true or false (YAML 1.2 booleans: true, True, TRUE, false, False, FALSE).`,
-    );
-  });
+  test.each(['yes', 'on', '1', 'tRue', 'yes please'])(
+    '%s is refused with the input named and the value shown',
+    (v) => {
+      expect(fails(b, v)).toBe(
+        `Input 'the-input' has the value "${v}", which is not accepted: true or false (YAML 1.2 booleans: true, True, TRUE, false, False, FALSE).`,
+      );
+    },
+  );
 });
 
 describe('integer', () => {
@@ -44,7 +48,8 @@ describe('integer', () => {
   test('in range', () => expect(read(i, ' 7 ')).toBe(7));
   test('empty optional is undefined', () => expect(read(i, '')).toBeUndefined());
   test('default', () => expect(read(integer({ min: 0, max: 5, default: '3' }), '')).toBe(3));
-  test('0 is kept, not turned into a default', () => expect(read(integer({ min: 0, max: 5, default: '3' }), '0')).toBe(0));
+  test('0 is kept, not turned into a default', () =>
+    expect(read(integer({ min: 0, max: 5, default: '3' }), '0')).toBe(0));
   test.each(['0', '11', '1.5', '1e1', '0x5', 'ten'])('%s is refused', (v) => {
     expect(fails(i, v)).toContain('a whole number from 1 to 10');
   });
@@ -53,7 +58,8 @@ describe('integer', () => {
 describe('oneOf', () => {
   const e = oneOf(['private', 'public'], { default: 'private' });
   test('exact', () => expect(read(e, 'public')).toBe('public'));
-  test('wrong case suggests the right one', () => expect(fails(e, 'PUBLIC')).toContain("did you mean 'public'?"));
+  test('wrong case suggests the right one', () =>
+    expect(fails(e, 'PUBLIC')).toContain("did you mean 'public'?"));
   test('unknown lists the values', () => expect(fails(e, 'both')).toContain('one of private, public'));
 });
 
@@ -72,7 +78,8 @@ describe('json', () => {
   test('says where it broke', () => {
     expect(fails(json(), '{\n  "a": 1,\n  "b": }')).toContain('line 3, column 8');
   });
-  test('wrong shape', () => expect(fails(json({ shape: 'array' }), '{}')).toContain('a JSON array, not a JSON object'));
+  test('wrong shape', () =>
+    expect(fails(json({ shape: 'array' }), '{}')).toContain('a JSON array, not a JSON object'));
   test('secrets are not echoed', () => {
     const message = fails(json({ secret: true }), '{"password": "hunter2"');
     expect(message).not.toContain('hunter2');
@@ -100,14 +107,20 @@ describe('duration', () => {
 });
 
 describe('region, account ID, ARN', () => {
-  test.each(['us-east-1', 'eu-central-2', 'us-gov-west-1', 'cn-north-1', 'us-isob-east-1', 'ap-southeast-5', 'eusc-de-east-1'])(
-    'region %s',
-    (v) => expect(read(region(), v)).toBe(v),
-  );
+  test.each([
+    'us-east-1',
+    'eu-central-2',
+    'us-gov-west-1',
+    'cn-north-1',
+    'us-isob-east-1',
+    'ap-southeast-5',
+    'eusc-de-east-1',
+  ])('region %s', (v) => expect(read(region(), v)).toBe(v));
   test.each(['us-east', 'US-EAST-1', 'useast1', 'us_east_1'])('region %s is refused', (v) => {
     expect(fails(region(), v)).toContain('an AWS region code');
   });
-  test('account IDs stay strings with their leading zeros', () => expect(read(accountId(), '012345678901')).toBe('012345678901'));
+  test('account IDs stay strings with their leading zeros', () =>
+    expect(read(accountId(), '012345678901')).toBe('012345678901'));
   test('an 11-digit account ID hints at YAML', () => {
     expect(fails(accountId(), '12345678901')).toContain("quote it in YAML ('012345678901')");
   });
@@ -115,15 +128,21 @@ describe('region, account ID, ARN', () => {
     const a = arn({ service: 'imagebuilder', resourceType: 'image-pipeline' });
     const ok = 'arn:aws:imagebuilder:us-east-1:123456789012:image-pipeline/ecs-ami';
     expect(read(a, ok)).toBe(ok);
-    expect(fails(a, 'arn:aws:ecs:us-east-1:123456789012:cluster/x')).toContain('an ARN of an imagebuilder image-pipeline');
+    expect(fails(a, 'arn:aws:ecs:us-east-1:123456789012:cluster/x')).toContain(
+      'an ARN of an imagebuilder image-pipeline',
+    );
     expect(fails(a, 'image-pipeline/ecs-ami')).toContain('an ARN');
     expect(read(arn(), 'arn:aws-cn:ecs:cn-north-1:123456789012:cluster/x')).toContain('aws-cn');
   });
 });
 
 describe('text and required', () => {
-  test('required and missing', () => expect(fails(text({ required: true }), '  ')).toBe("Input 'the-input' is required: any text."));
-  test('pattern', () => expect(fails(text({ pattern: /^[a-z]+$/, accepted: 'lower-case letters' }), 'A')).toContain('lower-case letters'));
+  test('required and missing', () =>
+    expect(fails(text({ required: true }), '  ')).toBe("Input 'the-input' is required: any text."));
+  test('pattern', () =>
+    expect(fails(text({ pattern: /^[a-z]+$/, accepted: 'lower-case letters' }), 'A')).toContain(
+      'lower-case letters',
+    ));
   test('secret values are hidden', () => {
     const message = fails(text({ pattern: /^x$/, secret: true }), 'hunter2');
     expect(message).not.toContain('hunter2');
@@ -134,5 +153,5 @@ describe('text and required', () => {
 test('readInputs reads every declared input from the source and stops at the first problem', () => {
   const spec = { a: integer({ min: 1, max: 3, default: '2' }), b: boolean({ default: 'false' }), c: text() };
   expect(readInputs(spec, (n) => ({ b: 'true' })[n])).toEqual({ a: 2, b: true, c: undefined });
-  expect(() => readInputs(spec, (n) => ({ a: '9' })[n])).toThrow("Input 'a' has the value \"9\"");
+  expect(() => readInputs(spec, (n) => ({ a: '9' })[n])).toThrow('Input \'a\' has the value "9"');
 });

@@ -2,7 +2,17 @@ import { describe, expect, test } from '@jest/globals';
 import { JsonSyntaxError, parseJson } from '../../src/json/parse.js';
 
 describe('parseJson', () => {
-  const valid = ['{}', '[]', '0', '-1.5e+3', '"a\\u00e9\\n"', 'true', 'null', ' { "a" : [1, {"b": null}] } ', '"\\ud83d\\ude00"'];
+  const valid = [
+    '{}',
+    '[]',
+    '0',
+    '-1.5e+3',
+    '"a\\u00e9\\n"',
+    'true',
+    'null',
+    ' { "a" : [1, {"b": null}] } ',
+    '"\\ud83d\\ude00"',
+  ];
   test.each(valid)('agrees with JSON.parse on %s', (text) => {
     expect(parseJson(text).value).toEqual(JSON.parse(text));
   });

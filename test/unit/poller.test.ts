@@ -1,5 +1,11 @@
 import { describe, expect, test } from '@jest/globals';
-import { type Clock, PollCancelledError, PollTimeoutError, poll, type Observation } from '../../src/aws/poller.js';
+import {
+  type Clock,
+  type Observation,
+  PollCancelledError,
+  PollTimeoutError,
+  poll,
+} from '../../src/aws/poller.js';
 
 /** A clock that moves only when the poller sleeps. */
 function fakeClock() {
@@ -29,7 +35,9 @@ describe('poll', () => {
     const result = await poll({
       what: 'image build',
       check: async (n): Promise<Observation<string>> =>
-        states[n - 1] === 'AVAILABLE' ? { done: true, value: 'ami-1' } : { done: false, state: states[n - 1]! },
+        states[n - 1] === 'AVAILABLE'
+          ? { done: true, value: 'ami-1' }
+          : { done: false, state: states[n - 1]! },
       timeoutMs: 600_000,
       initialIntervalMs: 1000,
       backoff: 2,
@@ -39,7 +47,11 @@ describe('poll', () => {
     });
     expect(result).toEqual({ value: 'ami-1', elapsedMs: 1000 + 2000 + 4000 + 1000 + 2000, polls: 6 });
     expect(sleeps).toEqual([1000, 2000, 4000, 1000, 2000]);
-    expect(lines).toEqual(['image build: PENDING [0s]', 'image build: BUILDING [7s]', 'image build: done after 10s (6 checks)']);
+    expect(lines).toEqual([
+      'image build: PENDING [0s]',
+      'image build: BUILDING [7s]',
+      'image build: done after 10s (6 checks)',
+    ]);
   });
 
   test('the interval never passes the maximum, and jitter stays within its band', async () => {
@@ -76,7 +88,9 @@ describe('poll', () => {
       clock,
     });
     await expect(promise).rejects.toBeInstanceOf(PollTimeoutError);
-    await expect(promise).rejects.toThrow('Gave up waiting for service web after 10s; it was still IN_PROGRESS.');
+    await expect(promise).rejects.toThrow(
+      'Gave up waiting for service web after 10s; it was still IN_PROGRESS.',
+    );
     expect(checks).toBe(5); // at 0, 3, 6, 9 and 10 seconds
   });
 

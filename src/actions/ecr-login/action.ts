@@ -3,21 +3,15 @@
  * in to Amazon ECR private registries in any region, or to ECR Public. The post step takes away exactly
  * what the main step added.
  */
-import { ECRClient } from '@aws-sdk/client-ecr';
-import { ECRPUBLICClient } from '@aws-sdk/client-ecr-public';
-import { createClient, resolveRegion } from '../../aws/client.js';
-import {
-  ECR_PUBLIC_REGION,
-  getPrivateCredentials,
-  getPublicCredentials,
-  type RegistryCredentials,
-} from '../../ecr/auth.js';
+import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { RegistryCredentials } from '../../ecr/auth.js';
 import { DockerLoginError, dockerLogin, dockerLogout } from '../../ecr/docker-cli.js';
 import { addAuths, dockerConfigPath, removeAuths, type WrittenEntry } from '../../ecr/docker-config.js';
 import {
+  ECR_PUBLIC_REGION,
   outputSuffix,
-  PUBLIC_REGISTRY,
   type PrivateRegistryRef,
+  PUBLIC_REGISTRY,
   parseRegistryRef,
   REGISTRY_ACCEPTED,
 } from '../../ecr/registry.js';
@@ -75,8 +69,16 @@ export default defineAction({
   inputs,
   outputs: ['registry', 'registries', 'token-expires-at'],
   dynamicOutputs: [
-    { prefix: 'docker_username_', description: 'User name for each registry, e.g. docker_username_123456789012_dkr_ecr_us_east_1_amazonaws_com.' },
-    { prefix: 'docker_password_', description: 'Password for each registry, e.g. docker_password_public_ecr_aws (masked unless mask-password is false).' },
+    {
+      prefix: 'docker_username_',
+      description:
+        'User name for each registry, e.g. docker_username_123456789012_dkr_ecr_us_east_1_amazonaws_com.',
+    },
+    {
+      prefix: 'docker_password_',
+      description:
+        'Password for each registry, e.g. docker_password_public_ecr_aws (masked unless mask-password is false).',
+    },
   ],
 
   async main(ctx) {
@@ -86,14 +88,21 @@ export default defineAction({
 
     // Every input, and the docker command a docker login needs, is checked before the first AWS call.
     const docker = await findDocker(s['login-mode'], ctx.env);
+    // The AWS code loads only now, and only what this run needs: one bundle chunk per kind of login.
     let credentials: RegistryCredentials[];
     if (type === 'public') {
       if (s.region && s.region !== ECR_PUBLIC_REGION) {
-        ctx.log.info(`ECR Public hands out tokens only in ${ECR_PUBLIC_REGION}; asking there (input 'region' is ${s.region}).`);
+        ctx.log.info(
+          `ECR Public hands out tokens only in ${ECR_PUBLIC_REGION}; asking there (input 'region' is ${s.region}).`,
+        );
       }
+      const { createClient, ECRPUBLICClient, getPublicCredentials } = await import('./aws-public.js');
       const client = createClient(ECRPUBLICClient, { region: ECR_PUBLIC_REGION, action: NAME, env: ctx.env });
       credentials = [await getPublicCredentials(client)];
     } else {
+      const { createClient, ECRClient, getPrivateCredentials, resolveRegion } = await import(
+        './aws-private.js'
+      );
       const stepRegion = resolveRegion(s.region, ctx.env);
       const clients = new Map<string, ECRClient>();
       const clientFor = (r: string) => {
@@ -147,7 +156,12 @@ export default defineAction({
           c.expiresAt?.toISOString() ?? '',
         ]),
       ])
-      .addRaw(s['skip-logout'] ? 'The post step leaves these logins in place (skip-logout).' : 'The post step logs out again.', true)
+      .addRaw(
+        s['skip-logout']
+          ? 'The post step leaves these logins in place (skip-logout).'
+          : 'The post step logs out again.',
+        true,
+      )
       .write();
   },
 
@@ -165,7 +179,10 @@ export default defineAction({
     const byFile = new Map<string, WrittenEntry[]>();
     for (const r of records) {
       if (r.mode === 'config-file' && r.configPath && r.fingerprint) {
-        byFile.set(r.configPath, [...(byFile.get(r.configPath) ?? []), { registry: r.registry, fingerprint: r.fingerprint }]);
+        byFile.set(r.configPath, [
+          ...(byFile.get(r.configPath) ?? []),
+          { registry: r.registry, fingerprint: r.fingerprint },
+        ]);
       }
     }
     for (const [path, entries] of byFile) {
@@ -186,13 +203,19 @@ async function findDocker(mode: 'auto' | LoginMode, env: NodeJS.ProcessEnv): Pro
   if (mode === 'config-file') return undefined;
   const docker = await findOnPath('docker', env);
   if (!docker && mode === 'docker') {
-    throw new UserError("Input 'login-mode' is docker, but no docker command is on PATH. Use login-mode: config-file or auto.");
+    throw new UserError(
+      "Input 'login-mode' is docker, but no docker command is on PATH. Use login-mode: config-file or auto.",
+    );
   }
   return docker;
 }
 
 async function logIn(
-  ctx: { env: NodeJS.ProcessEnv; log: { info(m: string): void; warning(m: string): void }; saveState(k: string, v: string): void },
+  ctx: {
+    env: NodeJS.ProcessEnv;
+    log: { info(m: string): void; warning(m: string): void };
+    saveState(k: string, v: string): void;
+  },
   mode: 'auto' | LoginMode,
   docker: string | undefined,
   credentials: readonly RegistryCredentials[],
@@ -206,7 +229,9 @@ async function logIn(
         await dockerLogin(runtime.runner, docker, c, ctx.env);
       } catch (error) {
         if (mode === 'auto' && error instanceof DockerLoginError && error.daemonUnreachable) {
-          ctx.log.info('The Docker CLI is here but no Docker daemon answers; writing the Docker config file instead.');
+          ctx.log.info(
+            'The Docker CLI is here but no Docker daemon answers; writing the Docker config file instead.',
+          );
           useConfigFile = true;
           break;
         }
@@ -223,7 +248,12 @@ async function logIn(
     for (const w of result.warnings) ctx.log.warning(w);
     for (const entry of result.written) {
       ctx.log.info(`Logged in to ${entry.registry} in ${path}.`);
-      records.push({ registry: entry.registry, mode: 'config-file', configPath: path, fingerprint: entry.fingerprint });
+      records.push({
+        registry: entry.registry,
+        mode: 'config-file',
+        configPath: path,
+        fingerprint: entry.fingerprint,
+      });
     }
   }
   return records;

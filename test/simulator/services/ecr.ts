@@ -61,7 +61,9 @@ export function registryPassword(sim: Simulator, account: string, region: string
 }
 
 export function registryEndpoint(sim: Simulator, account: string, region: string): string {
-  return sim.scenario.ecr?.registries?.[account]?.endpoint ?? `https://${account}.dkr.ecr.${region}.amazonaws.com`;
+  return (
+    sim.scenario.ecr?.registries?.[account]?.endpoint ?? `https://${account}.dkr.ecr.${region}.amazonaws.com`
+  );
 }
 
 function token(password: string): string {
@@ -83,7 +85,9 @@ function decodeToken(token: string): number {
   } catch {
     // fall through
   }
-  throw invalidParameter("Invalid parameter at 'nextToken' failed to satisfy constraint: 'Invalid NextToken'");
+  throw invalidParameter(
+    "Invalid parameter at 'nextToken' failed to satisfy constraint: 'Invalid NextToken'",
+  );
 }
 
 export const ecrService: JsonService = {
@@ -118,7 +122,9 @@ export const ecrService: JsonService = {
         if (names && input['maxResults'] !== undefined) {
           throw invalidParameter('Cannot specify maxResults and repositoryNames together');
         }
-        const all = ecrState(ctx.sim).repositories.filter((r) => r.account === registryId && r.region === ctx.region);
+        const all = ecrState(ctx.sim).repositories.filter(
+          (r) => r.account === registryId && r.region === ctx.region,
+        );
         let selected = all;
         if (names) {
           for (const name of names) {
@@ -165,7 +171,10 @@ export const ecrPublicService: JsonService = {
       handler(_input, ctx) {
         // AWS has no ECR Public endpoint outside us-east-1 (clients elsewhere fail to resolve it).
         if (ctx.region !== 'us-east-1') {
-          throw new AwsError('UnsupportedCommandException', `ECR Public authorization is not available in ${ctx.region}`);
+          throw new AwsError(
+            'UnsupportedCommandException',
+            `ECR Public authorization is not available in ${ctx.region}`,
+          );
         }
         return {
           authorizationData: {

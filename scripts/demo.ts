@@ -1,0 +1,88 @@
+/**
+ * `npm run demo`: starts the local AWS simulator and runs the built actions end to end against it, as a
+ * GitHub runner would, printing what a user would see. Needs no AWS account and no Docker.
+ * Today the chain is ECR login; later actions join it.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { type RunResult, runAction } from '../test/harness/runner.js';
+import { type Simulator, simulatorEnv, startSimulator } from '../test/simulator/server.js';
+
+const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
+const dim = (s: string) => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s);
+
+function show(title: string, result: RunResult, sim: Simulator, from: number): void {
+  console.log(`\n${bold(`▶ ${title}`)}  ${dim(`exit ${result.exitCode}`)}`);
+  for (const line of result.stdout.split('\n')) {
+    if (!line.trim()) continue;
+    // The runner hides ::add-mask:: lines and replaces masked values by ***; the demo does the same.
+    if (line.startsWith('::add-mask::')) continue;
+    let shown = line;
+    for (const m of result.masks) shown = shown.split(m).join('***');
+    console.log(
+      `  ${shown.replace(/^::(error|warning|notice)[^:]*::/, (_, k: string) => `${k.toUpperCase()}: `)}`,
+    );
+  }
+  const outputs = Object.entries(result.outputs).map(
+    ([k, v]) => `  ${k} = ${result.masks.includes(v) ? '***' : v}`,
+  );
+  if (outputs.length) console.log(`${dim('  outputs:')}\n${outputs.join('\n')}`);
+  const calls = sim.requests
+    .slice(from)
+    .map((r) => `${r.service}:${r.operation} ${r.region} → ${r.error ?? r.status}`);
+  console.log(`${dim('  AWS calls:')} ${calls.join(', ') || 'none'}`);
+  if (result.post) {
+    const post = result.post.stdout.split('\n').filter((l) => l.trim() && !l.startsWith('::'));
+    console.log(`${dim('  post step:')} ${post.join(' ') || '(nothing to do)'}`);
+  }
+}
+
+const sim = await startSimulator({
+  scenario: join(import.meta.dirname, '..', 'test', 'simulator', 'scenarios', 'demo.json'),
+});
+const noDocker = dirname(process.execPath); // a daemonless runner: the config file is used
+const env = { ...simulatorEnv(sim, 'us-east-1'), PATH: noDocker };
+let failures = 0;
+try {
+  console.log(
+    bold(`ecs-shipyard demo — AWS simulator at ${sim.endpoint} (no AWS account, no Docker needed)`),
+  );
+  console.log(
+    dim('The scenario throttles the first two GetAuthorizationToken calls; watch them being retried.'),
+  );
+
+  let from = sim.requests.length;
+  const login = await runAction('ecr-login', {
+    inputs: { registries: '111122223333\n444455556666.dkr.ecr.eu-west-1.amazonaws.com' },
+    env,
+    post: false,
+  });
+  show('ecr-login: two registries, two regions, Docker config file', login, sim, from);
+  const config = JSON.parse(await readFile(join(login.dir, '.docker', 'config.json'), 'utf8')) as {
+    auths: object;
+  };
+  console.log(`${dim('  ~/.docker/config.json now has:')} ${Object.keys(config.auths).join(', ')}`);
+  if (login.exitCode !== 0) failures++;
+
+  from = sim.requests.length;
+  const publicLogin = await runAction('ecr-login', { inputs: { 'registry-type': 'public' }, env });
+  show('ecr-login: ECR Public, then the post step logs out', publicLogin, sim, from);
+  if (publicLogin.exitCode !== 0) failures++;
+
+  from = sim.requests.length;
+  const bad = await runAction('ecr-login', { inputs: { registries: '12345678901' }, env });
+  show('ecr-login with a bad input (an account ID that lost its leading zero to YAML)', bad, sim, from);
+  if (bad.exitCode === 0) failures++;
+
+  from = sim.requests.length;
+  const denied = await runAction('ecr-login', { env: { ...env, AWS_ACCESS_KEY_ID: 'AKIADENIED' } });
+  show('ecr-login with credentials that lack ecr:GetAuthorizationToken', denied, sim, from);
+  if (denied.exitCode === 0) failures++;
+
+  console.log(
+    `\n${failures === 0 ? bold('Demo finished: every step behaved as expected.') : bold(`Demo: ${failures} step(s) did not behave as expected.`)}`,
+  );
+} finally {
+  await sim.close();
+}
+process.exit(failures === 0 ? 0 : 1);

@@ -1,0 +1,4 @@
+// Everything a private-registry login needs from AWS, loaded as one bundle chunk after the inputs are checked.
+export { ECRClient } from '@aws-sdk/client-ecr';
+export { createClient, resolveRegion } from '../../aws/client.js';
+export { getPrivateCredentials } from '../../ecr/auth.js';
