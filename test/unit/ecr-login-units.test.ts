@@ -143,7 +143,10 @@ describe('NO_PROXY', () => {
     ['127.0.0.1', 9090, '127.0.0.1:9090', true],
     ['anything', 1, '*', true],
     ['host', 1, undefined, false],
-  ] as const)('%s:%i with NO_PROXY=%s → %s', (host, port, noProxy, expected) => {
-    expect(bypassesProxy(host, port, noProxy)).toBe(expected);
-  });
+  ] as [string, number, string | undefined, boolean][])(
+    '%s:%i with NO_PROXY=%s → %s',
+    (host, port, noProxy, expected) => {
+      expect(bypassesProxy(host, port, noProxy)).toBe(expected);
+    },
+  );
 });

@@ -100,9 +100,8 @@ export default defineAction({
       const client = createClient(ECRPUBLICClient, { region: ECR_PUBLIC_REGION, action: NAME, env: ctx.env });
       credentials = [await getPublicCredentials(client)];
     } else {
-      const { createClient, ECRClient, getPrivateCredentials, resolveRegion } = await import(
-        './aws-private.js'
-      );
+      const { createClient, ECRClient, getPrivateCredentials, resolveRegion } =
+        await import('./aws-private.js');
       const stepRegion = resolveRegion(s.region, ctx.env);
       const clients = new Map<string, ECRClient>();
       const clientFor = (r: string) => {
