@@ -432,3 +432,18 @@ describe('ecr-login explains AWS failures', () => {
     expect(sim.requests).toEqual([]);
   });
 });
+
+test('docs/ecr-login.md grants every IAM action the action calls (checked against the request log)', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const { ROOT } = await import('../harness/runner.js');
+  const docs = await readFile(join(ROOT, 'docs', 'ecr-login.md'), 'utf8');
+  sim.requests.length = 0;
+  await runAction('ecr-login', {
+    inputs: { registries: `${ACCOUNT},${OTHER}.dkr.ecr.eu-west-1.amazonaws.com` },
+    env: env(),
+  });
+  await runAction('ecr-login', { inputs: { 'registry-type': 'public' }, env: env() });
+  const called = new Set(sim.requests.map((r) => `${r.service}:${r.operation}`));
+  expect([...called].sort()).toEqual(['ecr-public:GetAuthorizationToken', 'ecr:GetAuthorizationToken']);
+  for (const action of [...called, 'sts:GetServiceBearerToken']) expect(docs).toContain(`"${action}"`);
+});

@@ -177,3 +177,38 @@ describe('restJson1', () => {
     ).rejects.toMatchObject({ name: 'ValidationException', $metadata: { httpStatusCode: 400 } });
   });
 });
+
+describe('stand-alone mode', () => {
+  test('npm run simulator -- --scenario FILE prints its endpoint and serves the scenario', async () => {
+    const { spawn } = await import('node:child_process');
+    const { join } = await import('node:path');
+    const { ROOT } = await import('../harness/runner.js');
+    const child = spawn(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+        join(ROOT, 'test', 'simulator', 'main.ts'),
+        '--scenario',
+        join(ROOT, 'test', 'simulator', 'scenarios', 'demo.json'),
+        '--quiet',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    try {
+      const endpoint = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        child.on('exit', (code) => reject(new Error(`simulator exited with ${code}: ${out}`)));
+      });
+      const client = new ECRClient({ region: 'us-east-1', endpoint, maxAttempts: 1 });
+      const out = await client.send(new DescribeRepositoriesCommand({}));
+      expect(out.repositories?.map((r) => r.repositoryName)).toEqual(['web', 'worker']);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }, 30_000);
+});

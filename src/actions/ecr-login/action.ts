@@ -19,6 +19,7 @@ import { UserError } from '../../errors.js';
 import { type CommandRunner, findOnPath, processRunner } from '../../exec.js';
 import { defineAction } from '../../github/action.js';
 import { boolean, list, oneOf, region } from '../../github/inputs.js';
+import { consoleLinks, link } from '../../github/summary.js';
 
 const NAME = 'ecr-login';
 
@@ -149,7 +150,12 @@ export default defineAction({
           { data: 'Token expires', header: true },
         ],
         ...credentials.map((c, i) => [
-          c.registry,
+          link(
+            c.registry,
+            c.registry === PUBLIC_REGISTRY
+              ? consoleLinks.ecrPublicRepositories()
+              : consoleLinks.ecrPrivateRepositories(c.region),
+          ),
           c.region,
           records[i]!.mode === 'docker' ? 'docker login' : `config file ${records[i]!.configPath}`,
           c.expiresAt?.toISOString() ?? '',

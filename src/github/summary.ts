@@ -1,0 +1,19 @@
+/** Helpers for job summaries: links to the AWS console for the resources an action touched. */
+
+function consoleHost(region: string): string {
+  if (region.startsWith('cn-')) return `https://${region}.console.amazonaws.cn`;
+  if (region.startsWith('us-gov-')) return `https://${region}.console.amazonaws-us-gov.com`;
+  return `https://${region}.console.aws.amazon.com`;
+}
+
+export const consoleLinks = {
+  ecrPrivateRepositories: (region: string) =>
+    `${consoleHost(region)}/ecr/private-registry/repositories?region=${region}`,
+  ecrPublicRepositories: () =>
+    `${consoleHost('us-east-1')}/ecr/public-registry/repositories?region=us-east-1`,
+};
+
+export function link(text: string, href: string): string {
+  const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
+  return `<a href="${escape(href)}">${escape(text)}</a>`;
+}
