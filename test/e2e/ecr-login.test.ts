@@ -98,12 +98,11 @@ describe('ecr-login, run from dist as the runner runs it', () => {
   });
 
   test('Docker CLI: the password goes on standard input, never on the command line; post logs out', async () => {
-    const probe = await runAction('ecr-login', { inputs: { registries: 'x' }, env: env() });
-    const docker = await makeFakeDocker(probe.dir);
+    const docker = await makeFakeDocker();
     const result = await runAction('ecr-login', {
       inputs: { 'login-mode': 'docker' },
       env: env({ PATH: `${docker.binDir}:${NO_DOCKER_PATH}` }),
-      dir: probe.dir,
+      dir: docker.dir,
     });
     expect(result.errors).toEqual([]);
     const password = registryPassword(sim, ACCOUNT, 'us-east-1');
@@ -122,11 +121,10 @@ describe('ecr-login, run from dist as the runner runs it', () => {
   });
 
   test('auto mode falls back to the config file when the Docker daemon does not answer', async () => {
-    const probe = await runAction('ecr-login', { inputs: { registries: 'x' }, env: env() });
-    const docker = await makeFakeDocker(probe.dir);
+    const docker = await makeFakeDocker();
     const result = await runAction('ecr-login', {
       env: env({ PATH: `${docker.binDir}:${NO_DOCKER_PATH}`, FAKE_DOCKER_MODE: 'no-daemon' }),
-      dir: probe.dir,
+      dir: docker.dir,
       post: false,
     });
     expect(result.exitCode).toBe(0);
@@ -137,12 +135,11 @@ describe('ecr-login, run from dist as the runner runs it', () => {
   });
 
   test('a failing docker login shows its stderr but not the password', async () => {
-    const probe = await runAction('ecr-login', { inputs: { registries: 'x' }, env: env() });
-    const docker = await makeFakeDocker(probe.dir);
+    const docker = await makeFakeDocker();
     const result = await runAction('ecr-login', {
       inputs: { 'login-mode': 'docker', 'mask-password': 'false' },
       env: env({ PATH: `${docker.binDir}:${NO_DOCKER_PATH}`, FAKE_DOCKER_MODE: 'fail' }),
-      dir: probe.dir,
+      dir: docker.dir,
     });
     expect(result.exitCode).toBe(1);
     expect(result.errors.join('\n')).toContain('401 Unauthorized');
@@ -166,8 +163,8 @@ describe('ecr-login, run from dist as the runner runs it', () => {
   });
 
   test('merges into an existing Docker config ($DOCKER_CONFIG) and keeps what was there', async () => {
-    const probe = await runAction('ecr-login', { inputs: { registries: 'x' }, env: env() });
-    const configPath = join(probe.dir, 'docker-config', 'config.json');
+    const { dir } = await makeFakeDocker();
+    const configPath = join(dir, 'docker-config', 'config.json');
     await mkdir(dirname(configPath), { recursive: true });
     const existing = {
       auths: { 'ghcr.io': { auth: 'Z2hjcjp0b2tlbg==' } },
@@ -177,7 +174,7 @@ describe('ecr-login, run from dist as the runner runs it', () => {
     const result = await runAction('ecr-login', {
       inputs: { registries: `${ACCOUNT}\n${OTHER}` },
       env: env({ DOCKER_CONFIG: dirname(configPath) }),
-      dir: probe.dir,
+      dir,
       post: false,
     });
     expect(result.exitCode).toBe(0);
@@ -222,12 +219,11 @@ describe('ecr-login, run from dist as the runner runs it', () => {
   });
 
   test('passwords are masked before anything prints them, and appear nowhere visible', async () => {
-    const probe = await runAction('ecr-login', { inputs: { registries: 'x' }, env: env() });
-    const docker = await makeFakeDocker(probe.dir);
+    const docker = await makeFakeDocker();
     const result = await runAction('ecr-login', {
       inputs: { registries: `${ACCOUNT},${OTHER}`, 'login-mode': 'docker' },
       env: env({ PATH: `${docker.binDir}:${NO_DOCKER_PATH}`, ACTIONS_STEP_DEBUG: 'true', RUNNER_DEBUG: '1' }),
-      dir: probe.dir,
+      dir: docker.dir,
     });
     expect(result.exitCode).toBe(0);
     const passwords = [

@@ -2,16 +2,20 @@
  * A stand-in `docker` command for tests (no Docker engine here): it records each call's arguments and
  * standard input in a log file and answers like the Docker CLI, or fails as told by environment.
  */
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface FakeDocker {
+  /** A runner folder of its own (pass it as the run's `dir`). */
+  dir: string;
   /** Folder to put first on PATH. */
   binDir: string;
   logFile: string;
 }
 
-export async function makeFakeDocker(dir: string): Promise<FakeDocker> {
+export async function makeFakeDocker(): Promise<FakeDocker> {
+  const dir = await mkdtemp(join(tmpdir(), 'shipyard-runner-'));
   const binDir = join(dir, 'fake-bin');
   await mkdir(binDir, { recursive: true });
   const logFile = join(dir, 'docker-calls.jsonl');
@@ -34,5 +38,5 @@ process.exit(0);
   const file = join(binDir, 'docker');
   await writeFile(file, script);
   await chmod(file, 0o755);
-  return { binDir, logFile };
+  return { dir, binDir, logFile };
 }

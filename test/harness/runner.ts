@@ -4,12 +4,12 @@
  * own, then the post step with the saved state as STATE_*. It reads back outputs, state, summary and the
  * workflow commands (masks, errors, warnings) the action printed.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { processRunner } from '../../src/exec.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -52,7 +52,6 @@ export interface RunOptions {
   post?: boolean;
   /** Reuse a runner folder (HOME, RUNNER_TEMP) from an earlier run, as later steps of one job do. */
   dir?: string;
-  timeoutMs?: number;
 }
 
 /** Parses a GITHUB_OUTPUT / GITHUB_STATE file: `name<<DELIM` heredocs and `name=value` lines. */
@@ -87,32 +86,18 @@ function commands(stdout: string, name: string): string[] {
   return found;
 }
 
-function exec(file: string, env: Record<string, string>, timeoutMs: number): Promise<StepResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [file], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolvePromise({
-        exitCode: code ?? -1,
-        stdout,
-        stderr,
-        masks: commands(stdout, 'add-mask'),
-        errors: commands(stdout, 'error'),
-        warnings: commands(stdout, 'warning'),
-        notices: commands(stdout, 'notice'),
-      });
-    });
-  });
+/** Runs one step (main or post) of a built action with the given environment. */
+export async function runStep(file: string, env: Record<string, string>): Promise<StepResult> {
+  const { code, stdout, stderr } = await processRunner.run(process.execPath, [file], { env });
+  return {
+    exitCode: code,
+    stdout,
+    stderr,
+    masks: commands(stdout, 'add-mask'),
+    errors: commands(stdout, 'error'),
+    warnings: commands(stdout, 'warning'),
+    notices: commands(stdout, 'notice'),
+  };
 }
 
 export async function runAction(actionDir: string, options: RunOptions = {}): Promise<RunResult> {
@@ -153,8 +138,7 @@ export async function runAction(actionDir: string, options: RunOptions = {}): Pr
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
-  const timeoutMs = options.timeoutMs ?? 60_000;
-  const main = await exec(resolve(ROOT, actionDir, yml.runs.main), env, timeoutMs);
+  const main = await runStep(resolve(ROOT, actionDir, yml.runs.main), env);
   const state = parseCommandFile(await readFile(files.GITHUB_STATE, 'utf8'));
   const result: RunResult = {
     ...main,
@@ -167,7 +151,7 @@ export async function runAction(actionDir: string, options: RunOptions = {}): Pr
   if (yml.runs.post && options.post !== false) {
     const postEnv: Record<string, string> = { ...env, GITHUB_STATE: `${files.GITHUB_STATE}-post` };
     for (const [k, v] of Object.entries(state)) postEnv[`STATE_${k}`] = v;
-    result.post = await exec(resolve(ROOT, actionDir, yml.runs.post), postEnv, timeoutMs);
+    result.post = await runStep(resolve(ROOT, actionDir, yml.runs.post), postEnv);
   }
   return result;
 }
