@@ -1,5 +1,6 @@
 /** Registry references as users write them: an account ID, or a registry URI (any region). */
 import { accountIdProblem, isRegion } from '../aws/identifiers.js';
+import type { Problem } from '../github/inputs.js';
 
 export const PUBLIC_REGISTRY = 'public.ecr.aws';
 
@@ -20,7 +21,7 @@ export const REGISTRY_ACCEPTED =
 
 export type PrivateRegistryRef = Exclude<RegistryRef, { kind: 'public' }>;
 
-export function parseRegistryRef(item: string): RegistryRef | { problem: string } {
+export function parseRegistryRef(item: string): RegistryRef | Problem {
   if (/^\d+$/.test(item)) {
     const problem = accountIdProblem(item);
     return problem ? { problem } : { kind: 'account', accountId: item };

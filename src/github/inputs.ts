@@ -115,9 +115,14 @@ export function oneOf<const V extends string, O extends CommonOptions>(values: r
   });
 }
 
+/** What an item parser returns for an item it refuses. */
+export interface Problem {
+  problem: string;
+}
+
 /** Items separated by commas or newlines; blanks dropped, duplicates removed, order kept. */
 export function list<T = string, O extends CommonOptions = CommonOptions>(
-  options: O & { item?: (item: string) => T | { problem: string }; itemAccepted?: string } = {} as O,
+  options: O & { item?: (item: string) => T | Problem; itemAccepted?: string } = {} as O,
 ) {
   const accepted = `a list separated by commas or newlines${options.itemAccepted ? ` of ${options.itemAccepted}` : ''}`;
   return spec(accepted, options, (raw, name, secret): T[] => {
@@ -135,7 +140,7 @@ export function list<T = string, O extends CommonOptions = CommonOptions>(
       if (typeof result === 'object' && result !== null && 'problem' in result) {
         const shown = secret ? '(hidden)' : `"${item}"`;
         throw new UserError(
-          `Input '${name}' item ${index + 1} ${shown} is not accepted: ${(result as { problem: string }).problem}.`,
+          `Input '${name}' item ${index + 1} ${shown} is not accepted: ${(result as Problem).problem}.`,
         );
       }
       return result as T;

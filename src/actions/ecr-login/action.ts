@@ -14,9 +14,10 @@ import {
   PUBLIC_REGISTRY,
   parseRegistryRef,
   REGISTRY_ACCEPTED,
+  type RegistryRef,
 } from '../../ecr/registry.js';
 import { UserError } from '../../errors.js';
-import { type CommandRunner, findOnPath, processRunner } from '../../exec.js';
+import { findOnPath, processRunner } from '../../exec.js';
 import { defineAction } from '../../github/action.js';
 import { boolean, list, oneOf, region } from '../../github/inputs.js';
 import { consoleLinks, link } from '../../github/summary.js';
@@ -45,12 +46,9 @@ export interface LoginRecord {
 const STATE_LOGINS = 'logins';
 const STATE_DOCKER = 'docker';
 
-/** Swappable for tests that have no Docker CLI. */
-export const runtime: { runner: CommandRunner } = { runner: processRunner };
-
-function checkRegistryType(type: 'private' | 'public', refs: readonly ReturnType<typeof parseRegistryRef>[]) {
-  const publicRefs = refs.filter((r) => 'kind' in r && r.kind === 'public');
-  const privateRefs = refs.filter((r) => 'kind' in r && r.kind !== 'public') as PrivateRegistryRef[];
+function checkRegistryType(type: 'private' | 'public', refs: readonly RegistryRef[]): PrivateRegistryRef[] {
+  const publicRefs = refs.filter((r) => r.kind === 'public');
+  const privateRefs = refs.filter((r): r is PrivateRegistryRef => r.kind !== 'public');
   if (type === 'public' && privateRefs.length > 0) {
     const names = privateRefs.map((r) => (r.kind === 'uri' ? r.host : r.accountId)).join(', ');
     throw new UserError(
@@ -85,7 +83,7 @@ export default defineAction({
   async main(ctx) {
     const s = ctx.settings;
     const type = s['registry-type'];
-    const privateRefs = checkRegistryType(type, s.registries as ReturnType<typeof parseRegistryRef>[]);
+    const privateRefs = checkRegistryType(type, s.registries);
 
     // Every input, and the docker command a docker login needs, is checked before the first AWS call.
     const docker = await findDocker(s['login-mode'], ctx.env);
@@ -177,7 +175,7 @@ export default defineAction({
     const failures: string[] = [];
     const docker = ctx.getState(STATE_DOCKER) || 'docker';
     for (const r of records.filter((x) => x.mode === 'docker')) {
-      const out = await dockerLogout(runtime.runner, docker, r.registry, ctx.env);
+      const out = await dockerLogout(processRunner, docker, r.registry, ctx.env);
       if (out.ok) ctx.log.info(`Logged out of ${r.registry}.`);
       else failures.push(`${r.registry}: ${out.message}`);
     }
@@ -231,7 +229,7 @@ async function logIn(
     ctx.saveState(STATE_DOCKER, docker);
     for (const c of credentials) {
       try {
-        await dockerLogin(runtime.runner, docker, c, ctx.env);
+        await dockerLogin(processRunner, docker, c, ctx.env);
       } catch (error) {
         if (mode === 'auto' && error instanceof DockerLoginError && error.daemonUnreachable) {
           ctx.log.info(
