@@ -3,10 +3,12 @@
  * per-registry style outputs that the action declares by prefix in code). `--check` fails instead of
  * writing when a page is out of date. The prose around the tables is written by hand.
  */
+import { existsSync, readdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { DynamicOutput } from '../src/github/action.js';
+import { supportMatrix } from '../src/imagebuilder/catalog.js';
 // @ts-expect-error -- a plain .mjs build script without type declarations
 import { discoverActions } from './build.mjs';
 
@@ -41,7 +43,8 @@ export function renderTables(
 }
 
 function replaceBetween(text: string, marker: string, content: string, file: string): string {
-  const start = `<!-- ${marker}:start (generated from action.yml by npm run docs) -->`;
+  const source = marker === 'support-matrix' ? 'src/imagebuilder/catalog.ts' : 'action.yml';
+  const start = `<!-- ${marker}:start (generated from ${source} by npm run docs) -->`;
   const end = `<!-- ${marker}:end -->`;
   const a = text.indexOf(start);
   const b = text.indexOf(end);
@@ -52,21 +55,32 @@ function replaceBetween(text: string, marker: string, content: string, file: str
 export async function docsFor(
   name: string,
   actionYml: string,
+  javascript: boolean,
 ): Promise<{ path: string; current: string; expected: string }> {
   const yml = parse(await readFile(join(ROOT, actionYml), 'utf8')) as Yml;
-  const definition = (await import(`../src/actions/${name}/action.js`)) as {
-    default: { dynamicOutputs?: DynamicOutput[] };
-  };
-  const { inputs, outputs } = renderTables(yml, definition.default.dynamicOutputs ?? []);
+  // Composite actions have no code of their own, so no outputs declared by prefix.
+  const definition = javascript
+    ? ((await import(`../src/actions/${name}/action.js`)) as {
+        default: { dynamicOutputs?: DynamicOutput[] };
+      })
+    : undefined;
+  const { inputs, outputs } = renderTables(yml, definition?.default.dynamicOutputs ?? []);
   const path = join(ROOT, 'docs', `${name}.md`);
   const current = await readFile(path, 'utf8');
-  const expected = replaceBetween(replaceBetween(current, 'inputs', inputs, path), 'outputs', outputs, path);
+  let expected = replaceBetween(replaceBetween(current, 'inputs', inputs, path), 'outputs', outputs, path);
+  if (expected.includes('<!-- support-matrix:start')) {
+    expected = replaceBetween(expected, 'support-matrix', supportMatrix(), path);
+  }
   return { path, current, expected };
 }
 
+/** Every action in a folder of its own, JavaScript or composite. */
 export async function allDocs() {
-  const actions = discoverActions() as { name: string; actionYml: string }[];
-  return Promise.all(actions.map((a) => docsFor(a.name, a.actionYml)));
+  const javascript = new Set((discoverActions() as { name: string }[]).map((a) => a.name));
+  const folders = readdirSync(ROOT, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(ROOT, d.name, 'action.yml')))
+    .map((d) => d.name);
+  return Promise.all(folders.map((name) => docsFor(name, join(name, 'action.yml'), javascript.has(name))));
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {

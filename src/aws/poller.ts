@@ -43,7 +43,10 @@ export interface PollOptions<T> {
   initialIntervalMs?: number;
   maxIntervalMs?: number;
   backoff?: number;
-  /** 0..1: each interval is scaled by a random factor in [1 - jitter, 1 + jitter]. */
+  /**
+   * 0..1: each interval is shortened by a random fraction up to this, never lengthened, so that
+   * maxIntervalMs bounds how late a change is seen.
+   */
   jitter?: number;
   signal?: AbortSignal;
   clock?: Clock;
@@ -110,10 +113,7 @@ export async function poll<T>(options: PollOptions<T>): Promise<PollResult<T>> {
     }
     const remaining = deadline - clock.now();
     if (remaining <= 0) throw new PollTimeoutError(options.what, lastState, elapsed);
-    const wait = Math.min(
-      remaining,
-      Math.max(0, Math.round(interval * (1 - jitter + 2 * jitter * random()))),
-    );
+    const wait = Math.min(remaining, Math.max(0, Math.round(interval * (1 - jitter * random()))));
     try {
       await clock.sleep(wait, options.signal);
     } catch {

@@ -83,7 +83,8 @@ export async function runAction<S extends Record<string, InputSpec<unknown>>>(
       await definition.post?.({ getState: (k) => core.getState(k), log: runnerLogger, signal, env });
       return;
     }
-    core.saveState(POST_MARKER, 'true');
+    // Only an action with a post step needs to tell its two runs apart.
+    if (definition.post) core.saveState(POST_MARKER, 'true');
     const settings = readInputs(definition.inputs, envInputSource(env));
     await definition.main({
       settings,

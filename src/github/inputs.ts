@@ -148,6 +148,20 @@ export function list<T = string, O extends CommonOptions = CommonOptions>(
   });
 }
 
+/** A value checked by a domain parser, which returns the parsed value or a Problem saying what is accepted. */
+export function parsed<T, O extends CommonOptions & { accepted: string }>(
+  parse: (raw: string) => T | Problem,
+  options: O,
+) {
+  return spec(options.accepted, options, (raw, name, secret): T => {
+    const result = parse(raw);
+    if (typeof result === 'object' && result !== null && 'problem' in result) {
+      throw rejectValue(name, raw, secret, (result as Problem).problem);
+    }
+    return result as T;
+  });
+}
+
 /** JSON text; a syntax error says the line and column where it broke. */
 export function json<O extends CommonOptions & { shape?: 'object' | 'array' }>(options: O = {} as O) {
   const accepted = options.shape ? `a JSON ${options.shape}` : 'JSON';

@@ -159,3 +159,38 @@ describe('workflows and composite actions', () => {
     }
   });
 });
+
+test('composite actions keep the defaults of the actions whose bundles they run', async () => {
+  const composites = readdirSync(ROOT).filter((d) => {
+    const file = join(ROOT, d, 'action.yml');
+    return (
+      existsSync(file) &&
+      (parse(readFileSync(file, 'utf8')) as { runs: { using: string } }).runs.using === 'composite'
+    );
+  });
+  expect(composites).toContain('refresh-ecs-ami');
+  for (const dir of composites) {
+    const yml = await readActionYml(dir);
+    const steps = (yml.runs.steps ?? []) as { run?: string; env?: Record<string, string> }[];
+    for (const step of steps) {
+      const bundle = /dist\/([a-z0-9-]+)\/index\.js/.exec(step.run ?? '')?.[1];
+      if (!bundle) continue;
+      const inner = await readActionYml(bundle);
+      for (const [key, value] of Object.entries(step.env ?? {})) {
+        const input = /^INPUT_(.+)$/.exec(key)?.[1]?.toLowerCase();
+        if (!input) continue;
+        // Every INPUT_ it passes is an input of that action ...
+        expect([dir, bundle, input, input in (inner.inputs ?? {})]).toEqual([dir, bundle, input, true]);
+        // ... and where it passes its own input of the same name, the defaults agree.
+        const own = /^\$\{\{ inputs\.([a-z-]+) \}\}$/.exec(value)?.[1];
+        if (own === input) {
+          expect([dir, input, yml.inputs?.[own]?.default]).toEqual([
+            dir,
+            input,
+            inner.inputs?.[input]?.default,
+          ]);
+        }
+      }
+    }
+  }
+});

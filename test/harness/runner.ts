@@ -100,7 +100,42 @@ export async function runStep(file: string, env: Record<string, string>): Promis
   };
 }
 
-export async function runAction(actionDir: string, options: RunOptions = {}): Promise<RunResult> {
+/** Starts the main step and hands back the process, for tests that signal it (job cancellation). */
+export async function startAction(
+  actionDir: string,
+  options: RunOptions = {},
+): Promise<{
+  child: import('node:child_process').ChildProcess;
+  output: () => string;
+  done: Promise<StepResult>;
+}> {
+  const { spawn } = await import('node:child_process');
+  const prepared = await prepare(actionDir, options);
+  const child = spawn(process.execPath, [prepared.main], {
+    env: prepared.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<StepResult>((resolvePromise) =>
+    child.on('close', (code) =>
+      resolvePromise({
+        exitCode: code ?? -1,
+        stdout,
+        stderr,
+        masks: commands(stdout, 'add-mask'),
+        errors: commands(stdout, 'error'),
+        warnings: commands(stdout, 'warning'),
+        notices: commands(stdout, 'notice'),
+      }),
+    ),
+  );
+  return { child, output: () => stdout, done };
+}
+
+async function prepare(actionDir: string, options: RunOptions) {
   const yml = await readActionYml(actionDir);
   if (!yml.runs.using.startsWith('node') || !yml.runs.main)
     throw new Error(`${actionDir} is not a JavaScript action`);
@@ -138,7 +173,12 @@ export async function runAction(actionDir: string, options: RunOptions = {}): Pr
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
-  const main = await runStep(resolve(ROOT, actionDir, yml.runs.main), env);
+  return { yml, env, dir, files, main: resolve(ROOT, actionDir, yml.runs.main!) };
+}
+
+export async function runAction(actionDir: string, options: RunOptions = {}): Promise<RunResult> {
+  const { yml, env, dir, files, main: mainFile } = await prepare(actionDir, options);
+  const main = await runStep(mainFile, env);
   const state = parseCommandFile(await readFile(files.GITHUB_STATE, 'utf8'));
   const result: RunResult = {
     ...main,

@@ -51,7 +51,55 @@ export interface Scenario {
     /** Token lifetime in seconds (AWS: 12 hours). */
     tokenLifetimeSeconds?: number;
   };
+  ssm?: {
+    /** Parameters beyond the public ones (which are always there). */
+    parameters?: { name: string; value: string; dataType?: 'text' | 'aws:ec2:image' }[];
+    /** Public parameters (and their sub-parameters) that are not published in this scenario. */
+    withhold?: string[];
+  };
+  imagebuilder?: ImageBuilderScenario;
   faults?: Fault[];
+}
+
+/** How one pipeline's builds go: phases with durations in ms, then an outcome. */
+export interface BuildTimeline {
+  phases?: [status: string, durationMs: number][];
+  /** AVAILABLE (default), FAILED with a reason, or HANG (stays in the last phase). */
+  outcome?: 'AVAILABLE' | 'HANG' | { failed: string };
+}
+
+export interface ManagedImageSeed {
+  /** Display name, e.g. "Amazon Linux 2023 ECS Optimized x86"; the ARN name is derived from it. */
+  name: string;
+  platform: 'Linux' | 'Windows';
+  osVersion: string;
+  /** Versions available, e.g. ["2025.1.29", "2025.10.3"]; each has a derived AMI per region. */
+  versions: string[];
+  /** Regions it exists in (default: every region). */
+  regions?: string[];
+}
+
+export interface ImageBuilderScenario {
+  /** Amazon-managed images; omitted: the default catalog (test/simulator/services/imagebuilder.ts). */
+  managedImages?: ManagedImageSeed[];
+  recipes?: {
+    name: string;
+    version: string;
+    parentImage: string;
+    region?: string;
+    components?: { componentArn: string }[];
+    description?: string;
+  }[];
+  pipelines?: {
+    name: string;
+    recipe: string;
+    region?: string;
+    status?: 'ENABLED' | 'DISABLED';
+    /** Regions the distribution configuration copies the AMI to (default: the pipeline's). */
+    distributionRegions?: string[];
+    schedule?: { scheduleExpression: string; pipelineExecutionStartCondition?: string };
+    build?: BuildTimeline;
+  }[];
 }
 
 export const DEFAULT_ACCOUNT = '111122223333';

@@ -11,6 +11,8 @@ import type { AddressInfo } from 'node:net';
 import { AwsError } from './errors.js';
 import { DEFAULT_ACCOUNT, type Fault, loadScenario, type Principal, type Scenario } from './scenario.js';
 import { ecrPublicService, ecrService } from './services/ecr.js';
+import { imageBuilderService } from './services/imagebuilder.js';
+import { ssmService } from './services/ssm.js';
 import { check, SerializationError, type Shape, validationMessage } from './shapes.js';
 
 export interface RequestContext {
@@ -117,7 +119,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       : structuredClone(options.scenario ?? {});
   const clock = options.clock ?? Date.now;
   const started = clock();
-  const services: Service[] = [ecrService, ecrPublicService, ...(options.services ?? [])];
+  const services: Service[] = [
+    ...(options.services ?? []),
+    ecrService,
+    ecrPublicService,
+    ssmService,
+    imageBuilderService,
+  ];
   const faults: FaultSlot[] = (scenario.faults ?? []).map((fault) => ({ fault, seen: 0 }));
   const requests: LoggedRequest[] = [];
   let seq = 0;
