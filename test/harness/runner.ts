@@ -4,6 +4,7 @@
  * own, then the post step with the saved state as STATE_*. It reads back outputs, state, summary and the
  * workflow commands (masks, errors, warnings) the action printed.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -109,7 +110,6 @@ export async function startAction(
   output: () => string;
   done: Promise<StepResult>;
 }> {
-  const { spawn } = await import('node:child_process');
   const prepared = await prepare(actionDir, options);
   const child = spawn(process.execPath, [prepared.main], {
     env: prepared.env,
