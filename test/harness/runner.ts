@@ -106,7 +106,7 @@ export async function startAction(
   actionDir: string,
   options: RunOptions = {},
 ): Promise<{
-  child: import('node:child_process').ChildProcess;
+  child: ChildProcess;
   output: () => string;
   done: Promise<StepResult>;
 }> {
