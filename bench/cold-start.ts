@@ -1,8 +1,7 @@
 /**
  * Cold start of each action bundle, from spawn to exit, against `node -e 0` — runs interleaved so that
- * machine noise hits every variant alike; medians reported. Variants per action:
- *   full login   a real run against the simulator (config-file login, so no Docker is involved)
- *   bad input    fails on input checking, before loading any AWS client work
+ * machine noise hits every variant alike; medians reported. Per action: a real run against the
+ * simulator, and a run that fails on input checking (before any AWS code loads).
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, stat, writeFile } from 'node:fs/promises';
@@ -11,12 +10,14 @@ import { dirname, join } from 'node:path';
 import { ROOT } from '../test/harness/runner.js';
 import { simulatorEnv, startSimulator } from '../test/simulator/server.js';
 
-function timeRun(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+function timeRun(args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; code: number }> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(process.execPath, args, { env, stdio: 'ignore' });
     child.on('error', reject);
-    child.on('exit', () => resolve(Number(process.hrtime.bigint() - started) / 1e6));
+    child.on('exit', (code) =>
+      resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, code: code ?? -1 }),
+    );
   });
 }
 
@@ -26,57 +27,100 @@ export const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
+interface Variant {
+  name: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  /** The exit code a correct run has. */
+  expect: number;
+}
+
 export async function coldStart(runs: number) {
-  const sim = await startSimulator({ scenario: { account: '111122223333' } });
-  const dir = await mkdtemp(join(tmpdir(), 'bench-'));
-  const base = {
-    PATH: dirname(process.execPath),
-    HOME: dir,
-    RUNNER_TEMP: dir,
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
-  const files = async (tag: string) => {
-    const f = {
-      GITHUB_OUTPUT: join(dir, `out-${tag}`),
-      GITHUB_STATE: join(dir, `state-${tag}`),
-      GITHUB_STEP_SUMMARY: join(dir, `sum-${tag}`),
-    };
-    for (const p of Object.values(f)) await writeFile(p, '');
-    return f;
-  };
-  const bundle = join(ROOT, 'dist', 'ecr-login', 'index.js');
-  const variants: Record<string, { args: string[]; env: NodeJS.ProcessEnv }> = {
-    'node -e 0': { args: ['-e', '0'], env: base },
-    'ecr-login full login': {
-      args: [bundle],
-      env: {
-        ...base,
-        ...simulatorEnv(sim),
-        ...(await files('full')),
-        'INPUT_LOGIN-MODE': 'config-file',
-        'INPUT_MASK-PASSWORD': 'true',
+  const sim = await startSimulator({
+    scenario: {
+      account: '111122223333',
+      imagebuilder: {
+        recipes: [{ name: 'ecs-node', version: '1.0.0', parentImage: 'ami-0123456789abcdef0' }],
+        pipelines: [{ name: 'ecs-node', recipe: 'ecs-node/1.0.0' }],
       },
     },
-    'ecr-login bad input': {
-      args: [bundle],
-      env: { ...base, ...simulatorEnv(sim), ...(await files('bad')), INPUT_REGISTRIES: '123' },
-    },
+  });
+  const dir = await mkdtemp(join(tmpdir(), 'bench-'));
+  let n = 0;
+  const runner = async () => {
+    const f = {
+      GITHUB_OUTPUT: join(dir, `out-${++n}`),
+      GITHUB_STATE: join(dir, `state-${n}`),
+      GITHUB_STEP_SUMMARY: join(dir, `sum-${n}`),
+    };
+    for (const p of Object.values(f)) await writeFile(p, '');
+    return { PATH: dirname(process.execPath), HOME: dir, RUNNER_TEMP: dir, ...simulatorEnv(sim), ...f };
   };
-  const times: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
-  for (const v of Object.values(variants)) await timeRun(v.args, v.env); // warm the file cache
+  const bundle = (action: string) => join(ROOT, 'dist', action, 'index.js');
+  const variants: Variant[] = [
+    { name: 'node -e 0', args: ['-e', '0'], env: await runner(), expect: 0 },
+    {
+      name: 'ecr-login: log in',
+      args: [bundle('ecr-login')],
+      env: { ...(await runner()), 'INPUT_LOGIN-MODE': 'config-file', 'INPUT_MASK-PASSWORD': 'true' },
+      expect: 0,
+    },
+    {
+      name: 'ecr-login: bad input',
+      args: [bundle('ecr-login')],
+      env: { ...(await runner()), INPUT_REGISTRIES: '123' },
+      expect: 1,
+    },
+    {
+      name: 'resolve-ecs-image: resolve',
+      args: [bundle('resolve-ecs-image')],
+      env: await runner(),
+      expect: 0,
+    },
+    {
+      name: 'resolve-ecs-image: bad input',
+      args: [bundle('resolve-ecs-image')],
+      env: { ...(await runner()), INPUT_OS: 'ubuntu' },
+      expect: 1,
+    },
+    {
+      name: 'image-pipeline: start',
+      args: [bundle('image-pipeline')],
+      env: { ...(await runner()), INPUT_PIPELINE: 'ecs-node', INPUT_WAIT: 'false' },
+      expect: 0,
+    },
+    {
+      name: 'image-pipeline: bad input',
+      args: [bundle('image-pipeline')],
+      env: { ...(await runner()), INPUT_TIMEOUT: '90' },
+      expect: 1,
+    },
+  ];
+  const times = new Map<string, number[]>(variants.map((v) => [v.name, []]));
+  for (const v of variants) await timeRun(v.args, v.env); // warm the file cache
   for (let i = 0; i < runs; i++) {
-    for (const [name, v] of Object.entries(variants)) times[name]!.push(await timeRun(v.args, v.env));
+    for (const v of variants) {
+      const { ms, code } = await timeRun(v.args, v.env);
+      if (code !== v.expect)
+        throw new Error(`${v.name} exited ${code}, not ${v.expect}: the figures would not be of real runs`);
+      times.get(v.name)!.push(ms);
+    }
   }
   await sim.close();
-  const bare = median(times['node -e 0']!);
-  const rows = Object.entries(times).map(([name, t]) => ({
+  const bare = median(times.get('node -e 0')!);
+  const rows = [...times].map(([name, t]) => ({
     name,
     medianMs: Math.round(median(t) * 10) / 10,
     minMs: Math.round(Math.min(...t) * 10) / 10,
     ratio: Math.round((median(t) / bare) * 100) / 100,
   }));
-  const distDir = join(ROOT, 'dist', 'ecr-login');
-  let bytes = 0;
-  for (const f of await readdir(distDir)) if (f.endsWith('.js')) bytes += (await stat(join(distDir, f))).size;
-  return { runs, rows, bundleBytes: bytes, logins: sim.calls('GetAuthorizationToken', { ok: true }).length };
+  const sizes: Record<string, number> = {};
+  for (const action of ['ecr-login', 'resolve-ecs-image', 'image-pipeline']) {
+    let bytes = 0;
+    for (const f of await readdir(join(ROOT, 'dist', action))) {
+      if (f.endsWith('.js')) bytes += (await stat(join(ROOT, 'dist', action, f))).size;
+    }
+    sizes[action] = bytes;
+  }
+  return { runs, rows, sizes };
 }

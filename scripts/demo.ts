@@ -1,7 +1,7 @@
 /**
  * `npm run demo`: starts the local AWS simulator and runs the built actions end to end against it, as a
  * GitHub runner would, printing what a user would see. Needs no AWS account and no Docker.
- * Today the chain is ECR login; later actions join it.
+ * The chain so far: ECR login, then the AMI refresh (resolve parent → move recipe → build → AMIs).
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -27,9 +27,21 @@ function show(title: string, result: RunResult, sim: Simulator, from: number): v
     ([k, v]) => `  ${k} = ${result.masks.includes(v) ? '***' : v}`,
   );
   if (outputs.length) console.log(`${dim('  outputs:')}\n${outputs.join('\n')}`);
-  const calls = sim.requests
-    .slice(from)
-    .map((r) => `${r.service}:${r.operation} ${r.region} → ${r.error ?? r.status}`);
+  // Repeated calls (polling, retries) are shown once with a count.
+  const calls: string[] = [];
+  let last = '';
+  let count = 0;
+  for (const r of sim.requests.slice(from)) {
+    const text = `${r.service}:${r.operation} ${r.region} → ${r.error ?? r.status}`;
+    if (text === last) {
+      count++;
+      continue;
+    }
+    if (last) calls.push(count > 1 ? `${last} ×${count}` : last);
+    last = text;
+    count = 1;
+  }
+  if (last) calls.push(count > 1 ? `${last} ×${count}` : last);
   console.log(`${dim('  AWS calls:')} ${calls.join(', ') || 'none'}`);
   if (result.post) {
     const post = result.post.stdout.split('\n').filter((l) => l.trim() && !l.startsWith('::'));
@@ -78,6 +90,35 @@ try {
   const denied = await runAction('ecr-login', { env: { ...env, AWS_ACCESS_KEY_ID: 'AKIADENIED' } });
   show('ecr-login with credentials that lack ecr:GetAuthorizationToken', denied, sim, from);
   if (denied.exitCode === 0) failures++;
+
+  // The AMI chain: resolve the newest ECS-optimized parent, move the recipe, build, print the AMIs.
+  const pipeline = 'arn:aws:imagebuilder:us-east-1:111122223333:image-pipeline/ecs-node';
+  from = sim.requests.length;
+  const resolved = await runAction('resolve-ecs-image', { inputs: { 'compare-to': pipeline }, env });
+  show(
+    'resolve-ecs-image: the newest Amazon Linux 2023 ECS-optimized parent, compared with the pipeline',
+    resolved,
+    sim,
+    from,
+  );
+  if (resolved.exitCode !== 0 || resolved.outputs['changed'] !== 'true') failures++;
+
+  from = sim.requests.length;
+  const built = await runAction('image-pipeline', {
+    inputs: { pipeline, 'parent-image': resolved.outputs['parent-image'] ?? '', 'poll-interval': '1s' },
+    env: { ...env, GITHUB_RUN_ID: '4242', GITHUB_RUN_ATTEMPT: '1' },
+  });
+  show('image-pipeline: move the recipe to that parent, build, wait', built, sim, from);
+  if (built.exitCode !== 0) failures++;
+  const amis = JSON.parse(built.outputs['amis'] ?? '[]') as { region: string; image: string }[];
+  console.log(
+    `${dim('  AMIs by region:')}\n${amis.map((a) => `    ${a.region.padEnd(16)} ${a.image}`).join('\n')}`,
+  );
+
+  from = sim.requests.length;
+  const again = await runAction('resolve-ecs-image', { inputs: { 'compare-to': pipeline }, env });
+  show('resolve-ecs-image the next night: nothing changed, nothing to build', again, sim, from);
+  if (again.outputs['changed'] !== 'false') failures++;
 
   console.log(
     `\n${failures === 0 ? bold('Demo finished: every step behaved as expected.') : bold(`Demo: ${failures} step(s) did not behave as expected.`)}`,

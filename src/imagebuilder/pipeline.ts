@@ -188,10 +188,12 @@ export async function waitForImage(
   const result = await poll<Image>({
     what: 'image build',
     timeoutMs: options.timeoutMs,
-    initialIntervalMs: Math.min(5000, options.maxIntervalMs),
+    // Build phases last minutes: re-check 10s after a change, then double up to the cap. The cap
+    // (poll-interval) bounds how late AVAILABLE is seen; jitter only shortens intervals.
+    initialIntervalMs: Math.min(10_000, options.maxIntervalMs),
     maxIntervalMs: options.maxIntervalMs,
-    backoff: 1.5,
-    jitter: 0.15,
+    backoff: 2,
+    jitter: 0.1,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.log ? { log: options.log } : {}),
