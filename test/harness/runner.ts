@@ -87,11 +87,9 @@ function commands(stdout: string, name: string): string[] {
   return found;
 }
 
-/** Runs one step (main or post) of a built action with the given environment. */
-export async function runStep(file: string, env: Record<string, string>): Promise<StepResult> {
-  const { code, stdout, stderr } = await processRunner.run(process.execPath, [file], { env });
+function stepResult(exitCode: number, stdout: string, stderr: string): StepResult {
   return {
-    exitCode: code,
+    exitCode,
     stdout,
     stderr,
     masks: commands(stdout, 'add-mask'),
@@ -99,6 +97,12 @@ export async function runStep(file: string, env: Record<string, string>): Promis
     warnings: commands(stdout, 'warning'),
     notices: commands(stdout, 'notice'),
   };
+}
+
+/** Runs one step (main or post) of a built action with the given environment. */
+export async function runStep(file: string, env: Record<string, string>): Promise<StepResult> {
+  const { code, stdout, stderr } = await processRunner.run(process.execPath, [file], { env });
+  return stepResult(code, stdout, stderr);
 }
 
 /** Starts the main step and hands back the process, for tests that signal it (job cancellation). */
@@ -120,17 +124,7 @@ export async function startAction(
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<StepResult>((resolvePromise) =>
-    child.on('close', (code) =>
-      resolvePromise({
-        exitCode: code ?? -1,
-        stdout,
-        stderr,
-        masks: commands(stdout, 'add-mask'),
-        errors: commands(stdout, 'error'),
-        warnings: commands(stdout, 'warning'),
-        notices: commands(stdout, 'notice'),
-      }),
-    ),
+    child.on('close', (code) => resolvePromise(stepResult(code ?? -1, stdout, stderr))),
   );
   return { child, output: () => stdout, done };
 }
