@@ -46,7 +46,8 @@ test('the harness evaluates the expressions the composite uses', () => {
 });
 
 test('a newer parent moves the recipe and builds; the next night nothing changes and nothing is built', async () => {
-  const env = { ...simulatorEnv(sim, 'us-east-1'), GITHUB_RUN_ID: '77', GITHUB_RUN_ATTEMPT: '1' };
+  // The job's default region is another one: the pipeline ARN's region must decide where the parent is.
+  const env = { ...simulatorEnv(sim, 'eu-central-1'), GITHUB_RUN_ID: '77', GITHUB_RUN_ATTEMPT: '1' };
   const first = await runComposite('refresh-ecs-ami', {
     inputs: { pipeline: PIPELINE, 'poll-interval': '1s' },
     env,

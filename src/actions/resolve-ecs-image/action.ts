@@ -63,7 +63,15 @@ export default defineAction({
     const s = ctx.settings;
     const { entry, source } = select(s.os, s.architecture, s.variant, s.source);
     const aws = await import('./aws.js');
-    const region = aws.resolveRegion(s.region, ctx.env);
+    // Comparing makes sense only within one region: a recipe's parent must be in the recipe's region.
+    const compareRegion =
+      s['compare-to'] && 'arn' in s['compare-to'] ? s['compare-to'].arn.split(':')[3] : undefined;
+    if (s.region && compareRegion && s.region !== compareRegion) {
+      throw new UserError(
+        `Input 'region' is ${s.region} but 'compare-to' is in ${compareRegion}: an image recipe builds on a parent image of its own region.`,
+      );
+    }
+    const region = aws.resolveRegion(s.region ?? compareRegion, ctx.env);
     const options = { region, action: NAME, env: ctx.env };
     const clients = {
       imagebuilder: () => aws.createClient(aws.ImagebuilderClient, options),
