@@ -1,7 +1,7 @@
 /** Pure parsing and matching of image references: no AWS client here, so inputs can use it up front. */
 import type { Problem } from '../github/inputs.js';
 import { parseImageArn } from './arn.js';
-import type { ResolvedImage } from './resolve.js';
+import type { ResolvedImage } from './resolved.js';
 
 /** A reference to compare with: what `compare-to` accepts. */
 export type Reference =

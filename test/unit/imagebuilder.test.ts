@@ -7,7 +7,7 @@ import {
 } from '../../src/imagebuilder/arn.js';
 import { CATALOG, chooseSource, lookup } from '../../src/imagebuilder/catalog.js';
 import { parentMatches, parseParentImage, parseReference } from '../../src/imagebuilder/references.js';
-import type { ResolvedImage } from '../../src/imagebuilder/resolve.js';
+import type { ResolvedImage } from '../../src/imagebuilder/resolved.js';
 import { compareVersions, newest, nextPatch, parseVersion } from '../../src/imagebuilder/version.js';
 import { clientToken } from '../../src/imagebuilder/pipeline.js';
 

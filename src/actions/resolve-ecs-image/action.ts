@@ -12,7 +12,8 @@ import {
   type Source,
   VARIANTS,
 } from '../../imagebuilder/catalog.js';
-import { parseReference } from '../../imagebuilder/references.js';
+import { parentMatches, parseReference } from '../../imagebuilder/references.js';
+import { NoManagedImage, type ResolvedImage } from '../../imagebuilder/resolved.js';
 import { UserError } from '../../errors.js';
 import { defineAction } from '../../github/action.js';
 import { oneOf, parsed, region } from '../../github/inputs.js';
@@ -64,8 +65,8 @@ export default defineAction({
     const { entry, source } = select(s.os, s.architecture, s.variant, s.source);
     const aws = await import('./aws.js');
     // Comparing makes sense only within one region: a recipe's parent must be in the recipe's region.
-    const compareRegion =
-      s['compare-to'] && 'arn' in s['compare-to'] ? s['compare-to'].arn.split(':')[3] : undefined;
+    const reference = s['compare-to'];
+    const compareRegion = reference && 'arn' in reference ? reference.arn.split(':')[3] : undefined;
     if (s.region && compareRegion && s.region !== compareRegion) {
       throw new UserError(
         `Input 'region' is ${s.region} but 'compare-to' is in ${compareRegion}: an image recipe builds on a parent image of its own region.`,
@@ -73,26 +74,43 @@ export default defineAction({
     }
     const region = aws.resolveRegion(s.region ?? compareRegion, ctx.env);
     const options = { region, action: NAME, env: ctx.env };
-    const clients = {
-      imagebuilder: () => aws.createClient(aws.ImagebuilderClient, options),
-      ssm: () => aws.createClient(aws.SSMClient, options),
-    };
-    const resolved = await aws.resolveImage(entry, source, region, clients, {
-      fallBackToSsm: s.source === 'auto',
-      log: ctx.log,
-    });
+
+    let resolved: ResolvedImage | undefined;
+    if (source === 'image-builder' && entry.imageBuilder) {
+      const ib = await import('./aws-image-builder.js');
+      try {
+        resolved = await ib.resolveFromImageBuilder(
+          aws.createClient(ib.ImagebuilderClient, options),
+          entry.imageBuilder,
+          region,
+        );
+      } catch (error) {
+        if (!(error instanceof NoManagedImage) || s.source !== 'auto') throw error;
+        ctx.log.info(`${error.message.split('. ')[0]}; reading the SSM parameter instead (source: auto).`);
+      }
+    }
+    if (!resolved) {
+      const ssm = await import('./aws-ssm.js');
+      resolved = await ssm.resolveFromSsm(aws.createClient(ssm.SSMClient, options), entry, region);
+    }
     ctx.log.info(
-      `Newest ${entry.os} ${entry.architecture} ${entry.variant} in ${region} (${source}): ${resolved.imageName} ${resolved.version} → ${resolved.amiId}`,
+      `Newest ${entry.os} ${entry.architecture} ${entry.variant} in ${region} (${resolved.source}): ${resolved.imageName} ${resolved.version} → ${resolved.amiId}`,
     );
 
     let changed: boolean | undefined;
-    if (s['compare-to']) {
-      const comparison = await aws.compareWith(s['compare-to'], resolved, clients);
-      changed = comparison.changed;
+    if (reference) {
+      let current: string;
+      if (reference.kind === 'ami') current = reference.id;
+      else if (reference.kind === 'image') current = reference.arn;
+      else {
+        const ib = await import('./aws-image-builder.js');
+        current = await ib.recipeParent(aws.createClient(ib.ImagebuilderClient, options), reference);
+      }
+      changed = !parentMatches(current, resolved);
       ctx.log.info(
         changed
-          ? `Changed: ${comparison.current} is not ${resolved.parentImage}.`
-          : `Unchanged: ${comparison.current} already builds on it.`,
+          ? `Changed: ${current} is not ${resolved.parentImage}.`
+          : `Unchanged: ${current} already builds on it.`,
       );
     }
 
