@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { AwsError } from './errors.js';
 import { DEFAULT_ACCOUNT, type Fault, loadScenario, type Principal, type Scenario } from './scenario.js';
 import { ecrPublicService, ecrService } from './services/ecr.js';
+import { ecsService } from './services/ecs.js';
 import { imageBuilderService } from './services/imagebuilder.js';
 import { ssmService } from './services/ssm.js';
 import { check, SerializationError, type Shape, validationMessage } from './shapes.js';
@@ -123,6 +124,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     ...(options.services ?? []),
     ecrService,
     ecrPublicService,
+    ecsService,
     ssmService,
     imageBuilderService,
   ];
