@@ -148,6 +148,28 @@ export function list<T = string, O extends CommonOptions = CommonOptions>(
   });
 }
 
+/** `key=value` lines (one per line: values may hold commas and further `=`); later lines win. */
+export function pairs<O extends CommonOptions & { key: RegExp; keyAccepted: string }>(options: O) {
+  const accepted = `lines of ${options.keyAccepted}=value`;
+  return spec(accepted, options, (raw, name, secret): Record<string, string> => {
+    const out: Record<string, string> = {};
+    raw.split('\n').forEach((line, index) => {
+      const text = line.trim();
+      if (text === '') return;
+      const eq = text.indexOf('=');
+      const key = eq > 0 ? text.slice(0, eq).trim() : '';
+      if (eq <= 0 || !options.key.test(key)) {
+        const shown = secret ? '(hidden)' : `"${text}"`;
+        throw new UserError(
+          `Input '${name}' line ${index + 1} ${shown} is not accepted: expected ${options.keyAccepted}=value.`,
+        );
+      }
+      out[key] = text.slice(eq + 1).trim();
+    });
+    return out;
+  });
+}
+
 /** A value checked by a domain parser, which returns the parsed value or a Problem saying what is accepted. */
 export function parsed<T, O extends CommonOptions & { accepted: string }>(
   parse: (raw: string) => T | Problem,

@@ -1,0 +1,41 @@
+/** Reads a task definition file, JSON or YAML, with errors that say the line and column. */
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { UserError, errorMessage } from '../errors.js';
+import { JsonSyntaxError, parseJson, positionAt } from '../json/parse.js';
+
+export async function readTaskDefinitionFile(path: string, inputName: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new UserError(
+        `Input '${inputName}' names ${path}, which does not exist. Paths are relative to the workspace (GITHUB_WORKSPACE).`,
+      );
+    }
+    throw new UserError(`Cannot read ${path} (input '${inputName}'): ${errorMessage(error)}`);
+  }
+  const yaml = ['.yml', '.yaml'].includes(extname(path).toLowerCase());
+  if (!yaml) {
+    try {
+      return parseJson(text).value;
+    } catch (error) {
+      if (error instanceof JsonSyntaxError)
+        throw new UserError(`${path} is not valid JSON: ${error.message}.`);
+      throw error;
+    }
+  }
+  // The YAML parser loads only for YAML files.
+  const { parseDocument } = await import('yaml');
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const first = doc.errors[0];
+  if (first) {
+    const { line, column } = positionAt(text, first.pos[0]);
+    throw new UserError(
+      `${path} is not valid YAML: ${first.message.split('\n')[0]} at line ${line}, column ${column}.`,
+    );
+  }
+  return doc.toJS();
+}
