@@ -58,7 +58,44 @@ export interface Scenario {
     withhold?: string[];
   };
   imagebuilder?: ImageBuilderScenario;
+  ecs?: EcsScenario;
   faults?: Fault[];
+}
+
+/** How a deployment of a service goes, on the simulator's clock (milliseconds). */
+export type RolloutPlan =
+  | { outcome?: 'success'; provisionMs?: number; perTaskMs?: number; drainMs?: number }
+  | {
+      outcome: 'fail';
+      provisionMs?: number;
+      perTaskMs?: number;
+      /** Tasks that fail before the circuit breaker trips (when enabled). */
+      failAfterTasks?: number;
+      stoppedReason?: string;
+      stopCode?: string;
+      exitCode?: number;
+      containerReason?: string;
+      /** Lines the failing container writes to its log (awslogs). */
+      logLines?: string[];
+    }
+  | { outcome: 'hang' };
+
+export interface EcsScenario {
+  clusters?: { name: string; status?: 'ACTIVE' | 'INACTIVE' }[];
+  /** RegisterTaskDefinition inputs registered at start (revisions count from 1 per family). */
+  taskDefinitions?: Record<string, unknown>[];
+  services?: {
+    cluster: string;
+    name: string;
+    /** family:revision of a seeded task definition. */
+    taskDefinition: string;
+    desiredCount?: number;
+    status?: 'ACTIVE' | 'DRAINING' | 'INACTIVE';
+    deploymentController?: 'ECS' | 'CODE_DEPLOY' | 'EXTERNAL';
+    circuitBreaker?: { enable: boolean; rollback: boolean };
+    /** How the next deployments go (the first plan for the first update, and so on; the last repeats). */
+    rollouts?: RolloutPlan[];
+  }[];
 }
 
 /** How one pipeline's builds go: phases with durations in ms, then an outcome. */

@@ -12,7 +12,9 @@ import { AwsError } from './errors.js';
 import { DEFAULT_ACCOUNT, type Fault, loadScenario, type Principal, type Scenario } from './scenario.js';
 import { ecrPublicService, ecrService } from './services/ecr.js';
 import { ecsService } from './services/ecs.js';
+import { ecsServiceOperations } from './services/ecs-services.js';
 import { imageBuilderService } from './services/imagebuilder.js';
+import { logsService } from './services/logs.js';
 import { ssmService } from './services/ssm.js';
 import { check, SerializationError, type Shape, validationMessage } from './shapes.js';
 
@@ -124,7 +126,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     ...(options.services ?? []),
     ecrService,
     ecrPublicService,
-    ecsService,
+    { ...ecsService, operations: { ...ecsService.operations, ...ecsServiceOperations } },
+    logsService,
     ssmService,
     imageBuilderService,
   ];

@@ -1,5 +1,5 @@
 /**
- * Amazon ECS (awsJson1_1), task definitions so far: RegisterTaskDefinition with the checks ECS applies
+ * Amazon ECS (awsJson1_1), task definitions (services, clusters and tasks are in ecs-services.ts): RegisterTaskDefinition with the checks ECS applies
  * at registration and the messages it answers with (ClientException), DescribeTaskDefinition with the
  * defaults ECS fills in, ListTaskDefinitions, DeregisterTaskDefinition. Rules and messages follow the
  * research notes (shared/reference/notes/taskdef-validation.md), high-confidence register-time rules only.
