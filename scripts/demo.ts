@@ -1,9 +1,11 @@
 /**
  * `npm run demo`: starts the local AWS simulator and runs the built actions end to end against it, as a
  * GitHub runner would, printing what a user would see. Needs no AWS account and no Docker.
- * The chain so far: ECR login, then the AMI refresh (resolve parent → move recipe → build → AMIs).
+ * The chain so far: ECR login; the AMI refresh (resolve parent → move recipe → build → AMIs); and
+ * render → deploy → follow the rollout, once to success and once to a failure the step explains.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type RunResult, runAction } from '../test/harness/runner.js';
 import { type Simulator, simulatorEnv, startSimulator } from '../test/simulator/server.js';
@@ -119,6 +121,51 @@ try {
   const again = await runAction('resolve-ecs-image', { inputs: { 'compare-to': pipeline }, env });
   show('resolve-ecs-image the next night: nothing changed, nothing to build', again, sim, from);
   if (again.outputs['changed'] !== 'false') failures++;
+
+  // The deploy chain: render the new image into the task definition, deploy, follow the rollout.
+  const workspace = await mkdtemp(join(tmpdir(), 'demo-workspace-'));
+  await writeFile(
+    join(workspace, 'web.json'),
+    JSON.stringify((sim.scenario.ecs?.taskDefinitions ?? [])[0], null, 2),
+  );
+  from = sim.requests.length;
+  const rendered = await runAction('render-task-definition', {
+    inputs: {
+      'task-definition': 'web.json',
+      container: 'web',
+      image: '111122223333.dkr.ecr.us-east-1.amazonaws.com/web:2026-11-21',
+      environment: 'RELEASE=2026-11-21',
+    },
+    env: { ...env, GITHUB_WORKSPACE: workspace },
+  });
+  show('render-task-definition: the new image and a RELEASE variable', rendered, sim, from);
+  if (rendered.exitCode !== 0) failures++;
+
+  from = sim.requests.length;
+  const deployed = await runAction('.', {
+    inputs: { 'task-definition': rendered.outputs['task-definition'] ?? '', cluster: 'prod', service: 'web' },
+    env: { ...env, GITHUB_WORKSPACE: workspace },
+  });
+  show(
+    'deploy: register the changed definition, update the service, follow the rollout',
+    deployed,
+    sim,
+    from,
+  );
+  if (deployed.outputs['status'] !== 'COMPLETED') failures++;
+
+  from = sim.requests.length;
+  const broken = await runAction('.', {
+    inputs: {
+      'task-definition': rendered.outputs['task-definition'] ?? '',
+      cluster: 'prod',
+      service: 'web',
+      'force-new-deployment': 'true',
+    },
+    env: { ...env, GITHUB_WORKSPACE: workspace },
+  });
+  show('deploy again: this rollout fails, and the step says why', broken, sim, from);
+  if (broken.outputs['status'] !== 'FAILED') failures++;
 
   console.log(
     `\n${failures === 0 ? bold('Demo finished: every step behaved as expected.') : bold(`Demo: ${failures} step(s) did not behave as expected.`)}`,

@@ -80,7 +80,10 @@ export async function allDocs() {
   const folders = readdirSync(ROOT, { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(join(ROOT, d.name, 'action.yml')))
     .map((d) => d.name);
-  return Promise.all(folders.map((name) => docsFor(name, join(name, 'action.yml'), javascript.has(name))));
+  const pages = folders.map((name) => docsFor(name, join(name, 'action.yml'), javascript.has(name)));
+  // The root action.yml is the deploy action; its page is docs/deploy.md.
+  if (existsSync(join(ROOT, 'action.yml'))) pages.push(docsFor('deploy', 'action.yml', true));
+  return Promise.all(pages);
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {

@@ -33,7 +33,15 @@ export const systemClock: Clock = {
 };
 
 /** What one look found: finished with a value, or still in some state (a short word or phrase). */
-export type Observation<T> = { done: true; value: T } | { done: false; state: string; detail?: string };
+export type Observation<T> =
+  | { done: true; value: T }
+  | {
+      done: false;
+      state: string;
+      detail?: string;
+      /** How soon to look again, when the caller knows better (an outcome is near): capped by maxIntervalMs. */
+      nextIntervalMs?: number;
+    };
 
 export interface PollOptions<T> {
   /** What is being waited for, for log lines and errors ("image build", "service web"). */
@@ -111,6 +119,7 @@ export async function poll<T>(options: PollOptions<T>): Promise<PollResult<T>> {
     } else {
       interval = Math.min(max, interval * backoff);
     }
+    if (seen.nextIntervalMs !== undefined) interval = Math.min(max, seen.nextIntervalMs);
     const remaining = deadline - clock.now();
     if (remaining <= 0) throw new PollTimeoutError(options.what, lastState, elapsed);
     const wait = Math.min(remaining, Math.max(0, Math.round(interval * (1 - jitter * random()))));

@@ -1,6 +1,7 @@
-// Every AWS call an action makes (seen in the simulator's request log while the e2e suite runs the
-// action the same way) must be granted by the least-privilege policy its docs give.
-import { readFile } from 'node:fs/promises';
+// Every AWS call an action makes (seen in the simulator's request log while the action runs the way the
+// e2e suite runs it) must be granted by the least-privilege policy its docs give.
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
@@ -8,6 +9,7 @@ import { ROOT, runAction } from '../harness/runner.js';
 import { type Simulator, simulatorEnv, startSimulator } from '../simulator/server.js';
 
 let sim: Simulator;
+let webFile: string;
 beforeAll(async () => {
   sim = await startSimulator({ scenario: join(ROOT, 'test', 'simulator', 'scenarios', 'demo.json') });
   sim.clearFaults();
@@ -18,32 +20,56 @@ beforeAll(async () => {
       containerDefinitions: [{ name: 'web', image: 'nginx', memory: 128 }],
     }),
   );
+  // A changed web task definition, so that deploy registers; the scenario's second web rollout fails.
+  webFile = join(await mkdtemp(join(tmpdir(), 'iam-')), 'web.json');
+  await writeFile(
+    webFile,
+    JSON.stringify({ ...(sim.scenario.ecs?.taskDefinitions?.[0] ?? {}), cpu: '512', memory: '1024' }),
+  );
 });
 afterAll(() => sim.close());
-
-async function calledBy(action: string, runs: Record<string, string>[]): Promise<string[]> {
-  sim.requests.length = 0;
-  for (const inputs of runs) {
-    const r = await runAction(action, {
-      inputs,
-      env: { ...simulatorEnv(sim), GITHUB_RUN_ID: String(Math.random()) },
-    });
-    expect([action, inputs, r.errors]).toEqual([action, inputs, []]);
-  }
-  return [...new Set(sim.requests.map((r) => `${r.service}:${r.operation}`))].sort();
-}
 
 const PIPELINE = 'arn:aws:imagebuilder:us-east-1:111122223333:image-pipeline/ecs-node';
 
 test.each([
-  ['resolve-ecs-image', [{}, { variant: 'gpu' }, { os: 'bottlerocket' }, { 'compare-to': PIPELINE }]],
   [
+    'resolve-ecs-image',
+    'resolve-ecs-image',
+    [{}, { variant: 'gpu' }, { os: 'bottlerocket' }, { 'compare-to': PIPELINE }],
+  ],
+  [
+    'image-pipeline',
     'image-pipeline',
     [{ pipeline: 'ecs-node', 'parent-image': 'ami-0123456789abcdef0', 'poll-interval': '1s' }],
   ],
-] as [string, Record<string, string>[]][])('%s: the docs grant every call it makes', async (action, runs) => {
-  const docs = await readFile(join(ROOT, 'docs', `${action}.md`), 'utf8');
-  const called = await calledBy(action, runs);
-  expect(called.length).toBeGreaterThan(0);
-  for (const call of called) expect([call, docs.includes(`"${call}"`)]).toEqual([call, true]);
-});
+  ['render-task-definition', 'render-task-definition', [{ family: 'demo-web' }]],
+  [
+    'deploy',
+    '.',
+    [
+      { 'task-definition': 'WEB_FILE', cluster: 'prod', service: 'web', 'deregister-previous': '5' },
+      { 'task-definition': 'WEB_FILE', cluster: 'prod', service: 'web', 'force-new-deployment': 'true' },
+    ],
+  ],
+] as [string, string, Record<string, string>[]][])(
+  '%s: the docs grant every call it makes',
+  async (name, dir, runs) => {
+    const docs = await readFile(join(ROOT, 'docs', `${name}.md`), 'utf8');
+    sim.requests.length = 0;
+    for (const raw of runs) {
+      const inputs = Object.fromEntries(
+        Object.entries(raw).map(([k, v]) => [k, v === 'WEB_FILE' ? webFile : v]),
+      );
+      const r = await runAction(dir, {
+        inputs,
+        env: { ...simulatorEnv(sim), GITHUB_RUN_ID: String(Math.random()) },
+      });
+      // A rollout that fails fails the step by design; anything else must succeed.
+      if (!r.errors[0]?.includes('circuit breaker'))
+        expect([name, inputs, r.errors]).toEqual([name, inputs, []]);
+    }
+    const called = [...new Set(sim.requests.map((r) => `${r.service}:${r.operation}`))].sort();
+    expect(called.length).toBeGreaterThan(0);
+    for (const call of called) expect([call, docs.includes(`"${call}"`)]).toEqual([call, true]);
+  },
+);

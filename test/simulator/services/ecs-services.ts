@@ -138,7 +138,7 @@ interface DeploymentView {
   startedTasksAt?: number;
 }
 
-function view(d: DeploymentRecord, now: number): DeploymentView {
+function view(d: DeploymentRecord, now: number, breaker = false): DeploymentView {
   const plan = d.plan;
   const e = now - d.createdAt;
   const base = { record: d, failures: [] as { taskId: string; at: number }[] };
@@ -157,7 +157,8 @@ function view(d: DeploymentRecord, now: number): DeploymentView {
   if (plan.outcome === 'fail') {
     const threshold = plan.failAfterTasks ?? 3;
     const failures: { taskId: string; at: number }[] = [];
-    for (let k = 1; d.createdAt + provision + k * perTask <= now; k++) {
+    // With the circuit breaker on, no task is started after it trips.
+    for (let k = 1; d.createdAt + provision + k * perTask <= now && !(breaker && k > threshold); k++) {
       failures.push({
         taskId: createHash('sha256').update(`${d.id}/${k}`).digest('hex').slice(0, 32),
         at: d.createdAt + provision + k * perTask,
@@ -206,7 +207,7 @@ function advance(
   const views: DeploymentView[] = [];
   for (let i = 0; i < svc.deployments.length; i++) {
     const d = svc.deployments[i]!;
-    const v = view(d, now);
+    const v = view(d, now, svc.circuitBreaker.enable);
     if (
       d.plan.outcome === 'fail' &&
       svc.circuitBreaker.enable &&

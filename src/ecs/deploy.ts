@@ -1,0 +1,267 @@
+/**
+ * Task definitions to running services: register only when the definition changed, update the
+ * service, follow the deployment that update created until COMPLETED or FAILED (circuit breaker), and
+ * when it fails, gather why: service events since the update, stopped tasks with their reasons and exit
+ * codes, and the last lines the failing containers logged.
+ */
+import { type CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  DeregisterTaskDefinitionCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  type ECSClient,
+  ListTasksCommand,
+  paginateListTaskDefinitions,
+  RegisterTaskDefinitionCommand,
+  type RegisterTaskDefinitionCommandInput,
+  type Service,
+  type UpdateServiceCommandInput,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import { type Clock, type Observation, poll } from '../aws/poller.js';
+import { UserError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { sameTaskDefinition } from '../taskdef/compare.js';
+import { normalizeTaskDefinition } from '../taskdef/normalize.js';
+import { DeploymentFailed } from './deployment-failed.js';
+
+type Ecs = Pick<ECSClient, 'send'>;
+type Json = Record<string, unknown>;
+
+export interface Registration {
+  arn: string;
+  revision: number;
+  registered: boolean;
+  /** The revision that was ACTIVE before, for the summary's comparison. */
+  previous?: Json;
+}
+
+export async function registerIfChanged(
+  client: Ecs,
+  definition: Json,
+  options: { force: boolean; log: Logger },
+): Promise<Registration> {
+  const family = String(definition['family'] ?? '');
+  let previous: Json | undefined;
+  try {
+    const out = await client.send(new DescribeTaskDefinitionCommand({ taskDefinition: family }));
+    previous = out.taskDefinition as Json | undefined;
+  } catch (error) {
+    // A family with no ACTIVE revision yet is answered with ClientException.
+    if ((error as { name?: string }).name !== 'ClientException') throw error;
+  }
+  // The registered revision carries describe-only fields (ARN, revision, status …): compare without them.
+  if (
+    previous &&
+    !options.force &&
+    sameTaskDefinition(definition, normalizeTaskDefinition(previous).definition)
+  ) {
+    options.log.info(
+      `${String(previous['taskDefinitionArn'])} already says the same: not registering a new revision.`,
+    );
+    return {
+      arn: String(previous['taskDefinitionArn']),
+      revision: Number(previous['revision']),
+      registered: false,
+      previous,
+    };
+  }
+  const out = await client.send(
+    new RegisterTaskDefinitionCommand(definition as unknown as RegisterTaskDefinitionCommandInput),
+  );
+  const td = out.taskDefinition!;
+  options.log.info(`Registered ${td.taskDefinitionArn}.`);
+  return {
+    arn: td.taskDefinitionArn!,
+    revision: td.revision!,
+    registered: true,
+    ...(previous ? { previous } : {}),
+  };
+}
+
+/** Keeps the newest `keep` ACTIVE revisions of a family and deregisters the rest; returns what it deregistered. */
+export async function deregisterOlder(
+  client: Ecs,
+  family: string,
+  keep: number,
+  inUse: string,
+): Promise<string[]> {
+  const arns: string[] = [];
+  for await (const page of paginateListTaskDefinitions(
+    { client: client as ECSClient },
+    { familyPrefix: family, status: 'ACTIVE', sort: 'DESC' },
+  )) {
+    arns.push(
+      ...(page.taskDefinitionArns ?? []).filter((a) => a.split('/').pop()?.replace(/:\d+$/, '') === family),
+    );
+  }
+  const old = arns.slice(keep).filter((a) => a !== inUse);
+  for (const arn of old) await client.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn }));
+  return old;
+}
+
+export async function describeService(
+  client: Ecs,
+  cluster: string,
+  service: string,
+  region: string,
+): Promise<Service> {
+  const out = await client.send(new DescribeServicesCommand({ cluster, services: [service] }));
+  const found = out.services?.[0];
+  if (!found) {
+    throw new UserError(
+      `The service "${service}" does not exist in cluster "${cluster}" (${region}). Check the service and cluster names and the region.`,
+    );
+  }
+  return found;
+}
+
+export interface UpdateResult {
+  deploymentId: string | undefined;
+  /** When the update was made, by the service's clock: events after it are this deployment's. */
+  since: Date;
+  service: Service;
+}
+
+export async function updateService(client: Ecs, input: UpdateServiceCommandInput): Promise<UpdateResult> {
+  const before = new Date();
+  const out = await client.send(new UpdateServiceCommand(input));
+  const service = out.service!;
+  const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
+  return { deploymentId: primary?.id, since: primary?.createdAt ?? before, service };
+}
+
+export interface WaitOptions {
+  cluster: string;
+  service: string;
+  deploymentId: string;
+  region: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  clock?: Clock;
+  log?: Logger;
+}
+
+/** Follows one deployment: fast when its tasks are all running (the end is near), slower while they provision. */
+export async function waitForDeployment(client: Ecs, options: WaitOptions) {
+  return poll<Service>({
+    what: `service ${options.service}`,
+    timeoutMs: options.timeoutMs,
+    initialIntervalMs: 2000,
+    maxIntervalMs: 15_000,
+    backoff: 1.5,
+    jitter: 0.1,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.log ? { log: options.log } : {}),
+    check: async (): Promise<Observation<Service>> => {
+      const service = await describeService(client, options.cluster, options.service, options.region);
+      const mine = service.deployments?.find((d) => d.id === options.deploymentId);
+      const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
+      if (!mine) {
+        // Gone from the list: completed and cleaned up, unless another deployment took over.
+        if (primary && primary.id !== options.deploymentId && primary.rolloutState !== 'COMPLETED') {
+          throw new DeploymentFailed(
+            options.deploymentId,
+            'it was replaced by another deployment',
+            undefined,
+          );
+        }
+        return { done: true, value: service };
+      }
+      if (mine.rolloutState === 'COMPLETED') return { done: true, value: service };
+      if (mine.rolloutState === 'FAILED') {
+        const rollback = primary && primary.id !== mine.id ? primary.taskDefinition : undefined;
+        throw new DeploymentFailed(mine.id!, mine.rolloutStateReason ?? 'rollout failed', rollback);
+      }
+      const desired = mine.desiredCount ?? 0;
+      const running = mine.runningCount ?? 0;
+      const pending = mine.pendingCount ?? 0;
+      const others = (service.deployments ?? [])
+        .filter((d) => d.id !== mine.id)
+        .reduce((n, d) => n + (d.runningCount ?? 0), 0);
+      const failed = mine.failedTasks ?? 0;
+      const state = `${running}/${desired} running, ${pending} pending${failed ? `, ${failed} failed` : ''}${others ? `, ${others} old draining` : ''}`;
+      // All new tasks up: completion is a drain away, so look often.
+      const near = running >= desired && pending === 0;
+      return { done: false, state, ...(near ? { nextIntervalMs: 2000 } : {}) };
+    },
+  });
+}
+
+/** Why a deployment failed, in lines a user can act on. */
+export async function explainFailure(
+  clients: { ecs: Ecs; logs: () => Pick<CloudWatchLogsClient, 'send'> },
+  options: { cluster: string; service: string; deploymentId: string; since: Date },
+): Promise<string[]> {
+  const lines: string[] = [];
+  const { services } = await clients.ecs.send(
+    new DescribeServicesCommand({ cluster: options.cluster, services: [options.service] }),
+  );
+  const events = (services?.[0]?.events ?? [])
+    .filter((e) => e.createdAt && e.createdAt >= options.since)
+    .reverse();
+  for (const e of events.slice(-10)) lines.push(`event: ${e.message}`);
+
+  const { taskArns } = await clients.ecs.send(
+    new ListTasksCommand({
+      cluster: options.cluster,
+      serviceName: options.service,
+      desiredStatus: 'STOPPED',
+      startedBy: options.deploymentId,
+    }),
+  );
+  if (taskArns?.length) {
+    const { tasks } = await clients.ecs.send(
+      new DescribeTasksCommand({ cluster: options.cluster, tasks: taskArns.slice(0, 3) }),
+    );
+    const { taskDefinition } = tasks?.[0]?.taskDefinitionArn
+      ? await clients.ecs.send(
+          new DescribeTaskDefinitionCommand({ taskDefinition: tasks[0].taskDefinitionArn }),
+        )
+      : { taskDefinition: undefined };
+    for (const task of tasks ?? []) {
+      const id = task.taskArn?.split('/').pop() ?? '';
+      lines.push(
+        `stopped task ${id}: ${task.stoppedReason ?? 'no reason given'}${task.stopCode ? ` (${task.stopCode})` : ''}`,
+      );
+      for (const c of task.containers ?? []) {
+        if (c.exitCode === undefined && !c.reason) continue;
+        lines.push(
+          `  container ${c.name}: exit code ${c.exitCode ?? '?'}${c.reason ? ` — ${c.reason}` : ''}`,
+        );
+      }
+    }
+    // The last lines the first stopped task's failing container logged, when it logs to CloudWatch.
+    const first = tasks?.[0];
+    const failing = first?.containers?.find((c) => (c.exitCode ?? 0) !== 0) ?? first?.containers?.[0];
+    const def = taskDefinition?.containerDefinitions?.find((c) => c.name === failing?.name);
+    const opts = def?.logConfiguration?.logDriver === 'awslogs' ? def.logConfiguration.options : undefined;
+    if (first && failing && opts?.['awslogs-group']) {
+      const id = first.taskArn?.split('/').pop() ?? '';
+      const stream = opts['awslogs-stream-prefix']
+        ? `${opts['awslogs-stream-prefix']}/${failing.name}/${id}`
+        : id;
+      try {
+        const out = await clients.logs().send(
+          new GetLogEventsCommand({
+            logGroupName: opts['awslogs-group'],
+            logStreamName: stream,
+            limit: 10,
+            startFromHead: false,
+          }),
+        );
+        const messages = (out.events ?? []).map((e) => e.message?.trimEnd() ?? '');
+        if (messages.length)
+          lines.push(
+            `last log lines of ${failing.name} (${opts['awslogs-group']} ${stream}):`,
+            ...messages.map((m) => `  ${m}`),
+          );
+      } catch (error) {
+        lines.push(`(could not read the log stream ${stream}: ${(error as Error).message})`);
+      }
+    }
+  }
+  return lines;
+}
