@@ -57,6 +57,11 @@ export async function coldStart(runs: number) {
     return { PATH: dirname(process.execPath), HOME: dir, RUNNER_TEMP: dir, ...simulatorEnv(sim), ...f };
   };
   const bundle = (action: string) => join(ROOT, 'dist', action, 'index.js');
+  const taskFile = join(dir, 'task.json');
+  await writeFile(
+    taskFile,
+    JSON.stringify({ family: 'bench', containerDefinitions: [{ name: 'app', image: 'nginx', memory: 128 }] }),
+  );
   const variants: Variant[] = [
     { name: 'node -e 0', args: ['-e', '0'], env: await runner(), expect: 0 },
     {
@@ -95,6 +100,29 @@ export async function coldStart(runs: number) {
       env: { ...(await runner()), INPUT_TIMEOUT: '90' },
       expect: 1,
     },
+    {
+      name: 'render-task-definition: file',
+      args: [bundle('render-task-definition')],
+      env: {
+        ...(await runner()),
+        'INPUT_TASK-DEFINITION': taskFile,
+        INPUT_CONTAINER: 'app',
+        INPUT_IMAGE: 'nginx:2',
+      },
+      expect: 0,
+    },
+    {
+      name: 'deploy: register',
+      args: [bundle('deploy')],
+      env: { ...(await runner()), 'INPUT_TASK-DEFINITION': taskFile, 'INPUT_FORCE-REGISTER': 'true' },
+      expect: 0,
+    },
+    {
+      name: 'deploy: bad input',
+      args: [bundle('deploy')],
+      env: { ...(await runner()), 'INPUT_TASK-DEFINITION': taskFile, INPUT_TIMEOUT: 'soon' },
+      expect: 1,
+    },
   ];
   const times = new Map<string, number[]>(variants.map((v) => [v.name, []]));
   for (const v of variants) await timeRun(v.args, v.env); // warm the file cache
@@ -115,7 +143,13 @@ export async function coldStart(runs: number) {
     ratio: Math.round((median(t) / bare) * 100) / 100,
   }));
   const sizes: Record<string, number> = {};
-  for (const action of ['ecr-login', 'resolve-ecs-image', 'image-pipeline']) {
+  for (const action of [
+    'ecr-login',
+    'resolve-ecs-image',
+    'image-pipeline',
+    'render-task-definition',
+    'deploy',
+  ]) {
     let bytes = 0;
     for (const f of await readdir(join(ROOT, 'dist', action))) {
       if (f.endsWith('.js')) bytes += (await stat(join(ROOT, 'dist', action, f))).size;

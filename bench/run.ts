@@ -1,6 +1,7 @@
 /** `npm run bench [-- --runs N]`: the benchmarks, printed as a table. Figures are medians of one run. */
 import { parseArgs } from 'node:util';
 import { buildHour } from './build-hour.js';
+import { rolloutBench } from './rollout.js';
 import { coldStart } from './cold-start.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' } } });
@@ -33,3 +34,16 @@ console.log(
 console.log(
   `  AVAILABLE noticed after:  median ${hour.delayMedianS.toFixed(1)}s, max ${hour.delayMaxS.toFixed(1)}s   (aim: at most 30s)`,
 );
+
+const rollouts = await rolloutBench(Math.max(3, Math.min(runs, 7)));
+console.log(
+  '\nRollout completion noticed (simulated clock shared with both waiters, real SDK calls over HTTP):',
+);
+console.log(
+  'rollout  waiter                                        delay median  delay max  DescribeServices calls',
+);
+for (const r of rollouts) {
+  console.log(
+    `${r.rollout.padEnd(8)} ${r.waiter.padEnd(45)} ${`${r.delayMedianS}s`.padStart(12)} ${`${r.delayMaxS}s`.padStart(10)} ${String(r.callsMedian).padStart(10)}`,
+  );
+}
