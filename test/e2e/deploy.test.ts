@@ -2,33 +2,13 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { fargateTaskDefinition } from '../harness/fixtures.js';
 import { runAction, startAction } from '../harness/runner.js';
 import { ecsState } from '../simulator/services/ecs.js';
 import { type Simulator, simulatorEnv, startSimulator } from '../simulator/server.js';
 
-const td = (family: string, image = 'nginx:1.27', env: { name: string; value: string }[] = []) => ({
-  family,
-  networkMode: 'awsvpc',
-  requiresCompatibilities: ['FARGATE'],
-  cpu: '256',
-  memory: '512',
-  executionRoleArn: 'arn:aws:iam::111122223333:role/exec',
-  containerDefinitions: [
-    {
-      name: 'app',
-      image,
-      environment: env,
-      logConfiguration: {
-        logDriver: 'awslogs',
-        options: {
-          'awslogs-group': `/ecs/${family}`,
-          'awslogs-region': 'us-east-1',
-          'awslogs-stream-prefix': 'ecs',
-        },
-      },
-    },
-  ],
-});
+const td = (family: string, image = 'nginx:1.27', env: { name: string; value: string }[] = []) =>
+  fargateTaskDefinition(family, image, env);
 const QUICK = { provisionMs: 1200, perTaskMs: 400, drainMs: 1500 };
 
 let sim: Simulator;

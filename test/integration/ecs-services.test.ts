@@ -9,33 +9,13 @@ import {
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
+import { fargateTaskDefinition } from '../harness/fixtures.js';
 import { type Simulator, simulatorEnv, startSimulator } from '../simulator/server.js';
 
 let now = Date.UTC(2026, 10, 21, 12);
 let sim: Simulator;
 const saved = { ...process.env };
-const TD = (family: string) => ({
-  family,
-  networkMode: 'awsvpc',
-  requiresCompatibilities: ['FARGATE'],
-  cpu: '256',
-  memory: '512',
-  executionRoleArn: 'arn:aws:iam::111122223333:role/exec',
-  containerDefinitions: [
-    {
-      name: 'app',
-      image: 'nginx',
-      logConfiguration: {
-        logDriver: 'awslogs',
-        options: {
-          'awslogs-group': '/ecs/app',
-          'awslogs-region': 'us-east-1',
-          'awslogs-stream-prefix': 'ecs',
-        },
-      },
-    },
-  ],
-});
+const TD = (family: string) => fargateTaskDefinition(family);
 
 beforeAll(async () => {
   sim = await startSimulator({
@@ -134,7 +114,7 @@ test('a failing rollout: tasks stop, the circuit breaker trips, a rollback start
   });
   const taskId = tasks![0]!.taskArn!.split('/').pop();
   const logs = await new CloudWatchLogsClient({ region: 'us-east-1' }).send(
-    new GetLogEventsCommand({ logGroupName: '/ecs/app', logStreamName: `ecs/app/${taskId}` }),
+    new GetLogEventsCommand({ logGroupName: '/ecs/api', logStreamName: `ecs/app/${taskId}` }),
   );
   expect(logs.events?.map((e) => e.message)).toEqual(['booting', 'FATAL: out of memory']);
 });
