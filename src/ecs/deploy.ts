@@ -4,7 +4,7 @@
  * when it fails, gather why: service events since the update, stopped tasks with their reasons and exit
  * codes, and the last lines the failing containers logged.
  */
-import { type CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import {
   DeregisterTaskDefinitionCommand,
   DescribeServicesCommand,
@@ -25,6 +25,7 @@ import type { Logger } from '../log.js';
 import { sameTaskDefinition } from '../taskdef/compare.js';
 import { normalizeTaskDefinition } from '../taskdef/normalize.js';
 import { DeploymentFailed } from './deployment-failed.js';
+import { lastLogLines } from './logs.js';
 
 type Ecs = Pick<ECSClient, 'send'>;
 type Json = Record<string, unknown>;
@@ -237,31 +238,9 @@ export async function explainFailure(
     const first = tasks?.[0];
     const failing = first?.containers?.find((c) => (c.exitCode ?? 0) !== 0) ?? first?.containers?.[0];
     const def = taskDefinition?.containerDefinitions?.find((c) => c.name === failing?.name);
-    const opts = def?.logConfiguration?.logDriver === 'awslogs' ? def.logConfiguration.options : undefined;
-    if (first && failing && opts?.['awslogs-group']) {
-      const id = first.taskArn?.split('/').pop() ?? '';
-      const stream = opts['awslogs-stream-prefix']
-        ? `${opts['awslogs-stream-prefix']}/${failing.name}/${id}`
-        : id;
-      try {
-        const out = await clients.logs().send(
-          new GetLogEventsCommand({
-            logGroupName: opts['awslogs-group'],
-            logStreamName: stream,
-            limit: 10,
-            startFromHead: false,
-          }),
-        );
-        const messages = (out.events ?? []).map((e) => e.message?.trimEnd() ?? '');
-        if (messages.length)
-          lines.push(
-            `last log lines of ${failing.name} (${opts['awslogs-group']} ${stream}):`,
-            ...messages.map((m) => `  ${m}`),
-          );
-      } catch (error) {
-        lines.push(`(could not read the log stream ${stream}: ${(error as Error).message})`);
-      }
-    }
+    const log = first?.taskArn ? await lastLogLines(clients.logs(), def, first.taskArn) : undefined;
+    if (log?.lines.length)
+      lines.push(`last log lines of ${failing?.name} (${log.where}):`, ...log.lines.map((m) => `  ${m}`));
   }
   return lines;
 }

@@ -44,6 +44,18 @@ test.each([
   ],
   ['render-task-definition', 'render-task-definition', [{ family: 'demo-web' }]],
   [
+    'run-task',
+    'run-task',
+    [
+      {
+        'task-definition': 'web',
+        cluster: 'prod',
+        subnets: 'subnet-0123456789abcdef0',
+        'security-groups': 'sg-0123456789abcdef0',
+      },
+    ],
+  ],
+  [
     'deploy',
     '.',
     [

@@ -84,6 +84,11 @@ export interface EcsScenario {
   clusters?: { name: string; status?: 'ACTIVE' | 'INACTIVE' }[];
   /** RegisterTaskDefinition inputs registered at start (revisions count from 1 per family). */
   taskDefinitions?: Record<string, unknown>[];
+  /** How one-off tasks (RunTask) of a family go: provisioning, running, then stopping with this exit code. */
+  runTasks?: Record<
+    string,
+    { provisionMs?: number; runMs?: number; exitCode?: number; reason?: string; logLines?: string[] }
+  >;
   services?: {
     cluster: string;
     name: string;

@@ -39,9 +39,20 @@ interface ServiceRecord {
   desiredCount: number;
 }
 
+interface StandaloneTask {
+  taskArn: string;
+  cluster: string;
+  td: StoredTaskDefinition;
+  createdAt: number;
+  startedBy: string;
+  plan: { provisionMs: number; runMs: number; exitCode: number; reason?: string; logLines: string[] };
+  overrides?: Json;
+}
+
 interface ServicesState {
   clusters: { name: string; region: string; status: string }[];
   services: ServiceRecord[];
+  tasks: StandaloneTask[];
   seeded: boolean;
 }
 
@@ -116,6 +127,7 @@ export function servicesState(sim: Simulator, region: string): ServicesState {
         desiredCount: desired,
       };
     }),
+    tasks: [],
     seeded: true,
   };
   sim.state.set(key, state);
@@ -332,8 +344,8 @@ function findService(ctx: RequestContext, cluster: string, ref: string) {
   return servicesState(ctx.sim, ctx.region).services.find((s) => s.cluster === cluster && s.name === name);
 }
 
-/** Stopped tasks of failed deployments (and their log lines), for ListTasks / DescribeTasks / GetLogEvents. */
-export function stoppedTasks(sim: Simulator, region: string, now: number) {
+/** Tasks the simulator knows of: stopped tasks of failed deployments and one-off tasks (with their log lines). */
+export function knownTasks(sim: Simulator, region: string, now: number) {
   const out: {
     task: Json;
     logs: { group: string; stream: string; lines: string[]; at: number }[];
@@ -396,7 +408,66 @@ export function stoppedTasks(sim: Simulator, region: string, now: number) {
       }
     }
   }
+  for (const t of servicesState(sim, region).tasks) {
+    out.push({ service: '', cluster: t.cluster, logs: taskLogs(t), task: standaloneView(t, now) });
+  }
   return out;
+}
+
+function taskLogs(t: StandaloneTask) {
+  const containers = (t.td.definition['containerDefinitions'] as Json[]) ?? [];
+  const essential = containers.find((c) => c['essential'] !== false) ?? containers[0]!;
+  const log = essential['logConfiguration'] as
+    { logDriver?: string; options?: Record<string, string> } | undefined;
+  if (log?.logDriver !== 'awslogs' || !log.options?.['awslogs-group']) return [];
+  const id = t.taskArn.split('/').pop()!;
+  const prefix = log.options['awslogs-stream-prefix'];
+  return [
+    {
+      group: log.options['awslogs-group'],
+      stream: prefix ? `${prefix}/${String(essential['name'])}/${id}` : id,
+      lines: t.plan.logLines,
+      at: t.createdAt + t.plan.provisionMs,
+    },
+  ];
+}
+
+/** A one-off task at `now`: PROVISIONING, RUNNING, then STOPPED with its exit code. */
+function standaloneView(t: StandaloneTask, now: number): Json {
+  const e = now - t.createdAt;
+  const stoppedAt = t.createdAt + t.plan.provisionMs + t.plan.runMs;
+  const status = e < t.plan.provisionMs ? 'PROVISIONING' : now < stoppedAt ? 'RUNNING' : 'STOPPED';
+  const containers = (t.td.definition['containerDefinitions'] as Json[]) ?? [];
+  const essential = containers.find((c) => c['essential'] !== false) ?? containers[0]!;
+  return {
+    taskArn: t.taskArn,
+    clusterArn: clusterArn(t.td.region, t.td.account, t.cluster),
+    taskDefinitionArn: tdArn(t.td),
+    startedBy: t.startedBy,
+    lastStatus: status,
+    desiredStatus: status === 'STOPPED' ? 'STOPPED' : 'RUNNING',
+    createdAt: t.createdAt / 1000,
+    launchType: 'FARGATE',
+    ...(t.overrides ? { overrides: t.overrides } : {}),
+    ...(status === 'STOPPED'
+      ? {
+          stoppedAt: stoppedAt / 1000,
+          stopCode: 'EssentialContainerExited',
+          stoppedReason: 'Essential container in task exited',
+        }
+      : {}),
+    containers: containers.map((c) => ({
+      name: c['name'],
+      image: c['image'],
+      taskArn: t.taskArn,
+      lastStatus: status === 'PROVISIONING' ? 'PENDING' : status,
+      ...(status === 'STOPPED'
+        ? c === essential
+          ? { exitCode: t.plan.exitCode, ...(t.plan.reason ? { reason: t.plan.reason } : {}) }
+          : { exitCode: 0 }
+        : {}),
+    })),
+  };
 }
 
 export const ecsServiceOperations: Record<string, Operation> = {
@@ -520,7 +591,7 @@ export const ecsServiceOperations: Record<string, Operation> = {
       if (service && !findService(ctx, cluster.name, service))
         throw new AwsError('ServiceNotFoundException', 'Service not found.');
       if ((input['desiredStatus'] ?? 'RUNNING') !== 'STOPPED') return { taskArns: [] };
-      const tasks = stoppedTasks(ctx.sim, ctx.region, ctx.now).filter(
+      const tasks = knownTasks(ctx.sim, ctx.region, ctx.now).filter(
         (t) =>
           t.cluster === cluster.name &&
           (!service || t.service === service) &&
@@ -535,11 +606,78 @@ export const ecsServiceOperations: Record<string, Operation> = {
       };
     },
   },
+  RunTask: {
+    input: struct(
+      {
+        cluster: str(),
+        taskDefinition: str(),
+        count: int({ min: 1, max: 10 }),
+        launchType: str({ enum: ['EC2', 'FARGATE', 'EXTERNAL', 'MANAGED_INSTANCES'] }),
+        capacityProviderStrategy: any,
+        networkConfiguration: any,
+        overrides: any,
+        startedBy: str({ max: 128 }),
+        tags: any,
+        group: str(),
+        platformVersion: str(),
+        enableECSManagedTags: bool,
+        propagateTags: str({ enum: ['TASK_DEFINITION', 'SERVICE', 'NONE'] }),
+      },
+      ['taskDefinition'],
+    ),
+    handler(input, ctx) {
+      const cluster = findCluster(ctx, input['cluster'] as string | undefined);
+      const ref = String(input['taskDefinition']);
+      const m = /^(?:arn:aws[a-z-]*:ecs:[^:]+:\d{12}:task-definition\/)?([A-Za-z0-9_-]+)(?::(\d+))?$/.exec(
+        ref,
+      );
+      const candidates = ecsState(ctx.sim).taskDefinitions.filter(
+        (t) => t.region === ctx.region && t.family === m?.[1],
+      );
+      const td = m?.[2]
+        ? candidates.find((t) => t.revision === Number(m[2]))
+        : candidates.filter((t) => t.status === 'ACTIVE').sort((a, b) => b.revision - a.revision)[0];
+      if (!td) throw new AwsError('InvalidParameterException', 'TaskDefinition not found.');
+      if (td.definition['networkMode'] === 'awsvpc' && !input['networkConfiguration']) {
+        throw new AwsError(
+          'InvalidParameterException',
+          "Network Configuration must be provided when networkMode 'awsvpc' is specified.",
+        );
+      }
+      const plan = ctx.sim.scenario.ecs?.runTasks?.[td.family] ?? {};
+      const state = servicesState(ctx.sim, ctx.region);
+      const tasks: Json[] = [];
+      for (let i = 0; i < ((input['count'] as number | undefined) ?? 1); i++) {
+        const id = createHash('sha256')
+          .update(`${td.family}/${ctx.now}/${state.tasks.length}`)
+          .digest('hex')
+          .slice(0, 32);
+        const task: StandaloneTask = {
+          taskArn: `arn:aws:ecs:${ctx.region}:${ctx.account}:task/${cluster.name}/${id}`,
+          cluster: cluster.name,
+          td,
+          createdAt: ctx.now,
+          startedBy: (input['startedBy'] as string | undefined) ?? '',
+          plan: {
+            provisionMs: plan.provisionMs ?? 1000,
+            runMs: plan.runMs ?? 2000,
+            exitCode: plan.exitCode ?? 0,
+            logLines: plan.logLines ?? [],
+            ...(plan.reason ? { reason: plan.reason } : {}),
+          },
+          ...(input['overrides'] ? { overrides: input['overrides'] as Json } : {}),
+        };
+        state.tasks.push(task);
+        tasks.push(standaloneView(task, ctx.now));
+      }
+      return { tasks, failures: [] };
+    },
+  },
   DescribeTasks: {
     input: struct({ cluster: str(), tasks: list(str(), { max: 100 }), include: any }, ['tasks']),
     handler(input, ctx) {
       const cluster = findCluster(ctx, input['cluster'] as string | undefined);
-      const all = stoppedTasks(ctx.sim, ctx.region, ctx.now).filter((t) => t.cluster === cluster.name);
+      const all = knownTasks(ctx.sim, ctx.region, ctx.now).filter((t) => t.cluster === cluster.name);
       const tasks: Json[] = [];
       const failures: Json[] = [];
       for (const ref of input['tasks'] as string[]) {

@@ -2,7 +2,7 @@
 import { AwsError } from '../errors.js';
 import type { JsonService } from '../server.js';
 import { bool, int, str, struct } from '../shapes.js';
-import { stoppedTasks } from './ecs-services.js';
+import { knownTasks } from './ecs-services.js';
 
 export const logsService: JsonService = {
   protocol: 'awsJson1_1',
@@ -26,7 +26,7 @@ export const logsService: JsonService = {
       ),
       handler(input, ctx) {
         const group = input['logGroupName'] ?? input['logGroupIdentifier'];
-        const stream = stoppedTasks(ctx.sim, ctx.region, ctx.now)
+        const stream = knownTasks(ctx.sim, ctx.region, ctx.now)
           .flatMap((t) => t.logs)
           .find((l) => l.group === group && l.stream === input['logStreamName']);
         if (!stream)
