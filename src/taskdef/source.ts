@@ -1,8 +1,10 @@
 /** Reads a task definition file, JSON or YAML, with errors that say the line and column. */
 import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { extname, isAbsolute, join } from 'node:path';
 import { UserError, errorMessage } from '../errors.js';
 import { JsonSyntaxError, parseJson, positionAt } from '../json/parse.js';
+import type { Logger } from '../log.js';
+import { normalizeTaskDefinition } from './normalize.js';
 
 export async function readTaskDefinitionFile(path: string, inputName: string): Promise<unknown> {
   let text: string;
@@ -38,4 +40,17 @@ export async function readTaskDefinitionFile(path: string, inputName: string): P
     );
   }
   return doc.toJS();
+}
+
+/** The task definition file an input names (relative to the workspace), normalized, its warnings logged. */
+export async function loadTaskDefinitionInput(
+  value: string,
+  inputName: string,
+  workspace: string,
+  log: Logger,
+): Promise<Record<string, unknown>> {
+  const path = isAbsolute(value) ? value : join(workspace, value);
+  const normalized = normalizeTaskDefinition(await readTaskDefinitionFile(path, inputName));
+  for (const w of normalized.warnings) log.warning(w);
+  return normalized.definition;
 }

@@ -39,3 +39,17 @@ export function shellWords(line: string): string[] | { problem: string } {
   if (inWord) words.push(current);
   return words;
 }
+
+/** A container command as a workflow writes it: a JSON array of strings, or shell words. */
+export function parseCommandInput(raw: string): string[] | { problem: string } {
+  if (raw.trim().startsWith('[')) {
+    try {
+      const value = JSON.parse(raw) as unknown;
+      if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
+    } catch {
+      // reported below
+    }
+    return { problem: 'a JSON array of strings such as ["npm", "run", "migrate"], or shell words' };
+  }
+  return shellWords(raw);
+}

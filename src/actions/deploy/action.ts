@@ -10,8 +10,7 @@ import { defineAction } from '../../github/action.js';
 import { boolean, duration, integer, json, oneOf, region, text } from '../../github/inputs.js';
 import { link } from '../../github/summary.js';
 import { describeChanges } from '../../taskdef/diff.js';
-import { normalizeTaskDefinition } from '../../taskdef/normalize.js';
-import { readTaskDefinitionFile } from '../../taskdef/source.js';
+import { loadTaskDefinitionInput } from '../../taskdef/source.js';
 import { DeploymentFailed } from '../../ecs/deployment-failed.js';
 
 const NAME = 'deploy';
@@ -60,9 +59,7 @@ export default defineAction({
       const path = isAbsolute(s['task-definition'])
         ? s['task-definition']
         : join(workspace, s['task-definition']);
-      const normalized = normalizeTaskDefinition(await readTaskDefinitionFile(path, 'task-definition'));
-      for (const w of normalized.warnings) ctx.log.warning(w);
-      definition = normalized.definition;
+      definition = await loadTaskDefinitionInput(s['task-definition'], 'task-definition', workspace, ctx.log);
       if (typeof definition['family'] !== 'string')
         throw new UserError(`${path} has no "family": a task definition needs one.`);
     }

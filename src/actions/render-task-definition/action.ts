@@ -13,25 +13,12 @@ import { json, list, pairs, parsed, region, text } from '../../github/inputs.js'
 import { normalizeTaskDefinition } from '../../taskdef/normalize.js';
 import { render } from '../../taskdef/render.js';
 import { readTaskDefinitionFile } from '../../taskdef/source.js';
-import { shellWords } from '../../taskdef/words.js';
+import { parseCommandInput } from '../../taskdef/words.js';
 
 const NAME = 'render-task-definition';
 const CONTAINER = /^[A-Za-z0-9_-]{1,255}$/;
 const ROLE = /^(arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+|[\w+=,.@-]{1,64})$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
-
-function parseCommand(raw: string): string[] | { problem: string } {
-  if (raw.trim().startsWith('[')) {
-    try {
-      const value = JSON.parse(raw) as unknown;
-      if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
-    } catch {
-      // reported below
-    }
-    return { problem: 'a JSON array of strings such as ["npm", "run", "migrate"], or shell words' };
-  }
-  return shellWords(raw);
-}
 
 export const inputs = {
   'task-definition': text({ accepted: 'the path of a task definition file (.json, .yaml or .yml)' }),
@@ -49,7 +36,7 @@ export const inputs = {
   'remove-secrets': list({ default: '' }),
   'log-configuration': json({ shape: 'object' }),
   'docker-labels': pairs({ key: /^[^=\s]+$/, keyAccepted: 'label' }),
-  command: parsed(parseCommand, { accepted: 'a JSON array of strings, or shell words' }),
+  command: parsed(parseCommandInput, { accepted: 'a JSON array of strings, or shell words' }),
   cpu: text({
     pattern: /^(\d+|\d+(\.\d+)? ?vcpu)$/i,
     accepted: 'CPU units (256, 1024 …) or vCPU (0.5 vCPU)',

@@ -2,7 +2,6 @@
  * run-task: one-off tasks such as database migrations — run them, wait until they stop, and fail when an
  * essential container exits non-zero, with its reason and last log lines.
  */
-import { isAbsolute, join } from 'node:path';
 import { PollCancelledError, PollTimeoutError } from '../../aws/poller.js';
 import { UserError } from '../../errors.js';
 import { defineAction } from '../../github/action.js';
@@ -18,26 +17,12 @@ import {
   region,
   text,
 } from '../../github/inputs.js';
-import { normalizeTaskDefinition } from '../../taskdef/normalize.js';
-import { readTaskDefinitionFile } from '../../taskdef/source.js';
-import { shellWords } from '../../taskdef/words.js';
+import { loadTaskDefinitionInput } from '../../taskdef/source.js';
+import { parseCommandInput } from '../../taskdef/words.js';
 
 const NAME = 'run-task';
 const TD_REF =
   /^([A-Za-z0-9_-]{1,255}(:\d+)?|arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[A-Za-z0-9_-]{1,255}:\d+)$/;
-
-function parseCommand(raw: string): string[] | { problem: string } {
-  if (raw.trim().startsWith('[')) {
-    try {
-      const v = JSON.parse(raw) as unknown;
-      if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v;
-    } catch {
-      // below
-    }
-    return { problem: 'a JSON array of strings, or shell words' };
-  }
-  return shellWords(raw);
-}
 
 export const inputs = {
   'task-definition': text({
@@ -63,7 +48,7 @@ export const inputs = {
   }),
   'assign-public-ip': boolean({ default: 'false' }),
   container: text({ pattern: /^[A-Za-z0-9_-]{1,255}$/, accepted: 'a container name' }),
-  command: parsed(parseCommand, { accepted: 'a JSON array of strings, or shell words' }),
+  command: parsed(parseCommandInput, { accepted: 'a JSON array of strings, or shell words' }),
   environment: pairs({ key: /^[^=\s]+$/, keyAccepted: 'NAME' }),
   count: integer({ min: 1, max: 10, default: '1' }),
   'started-by': text({ default: 'ecs-shipyard', maxLength: 128, accepted: 'up to 128 characters' }),
@@ -92,13 +77,12 @@ export default defineAction({
     }
     let definition: Record<string, unknown> | undefined;
     if (!TD_REF.test(s['task-definition'])) {
-      const workspace = ctx.env['GITHUB_WORKSPACE'] ?? process.cwd();
-      const path = isAbsolute(s['task-definition'])
-        ? s['task-definition']
-        : join(workspace, s['task-definition']);
-      const normalized = normalizeTaskDefinition(await readTaskDefinitionFile(path, 'task-definition'));
-      for (const w of normalized.warnings) ctx.log.warning(w);
-      definition = normalized.definition;
+      definition = await loadTaskDefinitionInput(
+        s['task-definition'],
+        'task-definition',
+        ctx.env['GITHUB_WORKSPACE'] ?? process.cwd(),
+        ctx.log,
+      );
     }
     const aws = await import('./aws.js');
     const region = aws.resolveRegion(s.region, ctx.env);
