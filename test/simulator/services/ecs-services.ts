@@ -10,7 +10,7 @@ import { AwsError } from '../errors.js';
 import { DEFAULT_ACCOUNT, type RolloutPlan } from '../scenario.js';
 import type { Operation, RequestContext, Simulator } from '../server.js';
 import { any, bool, int, list, str, struct } from '../shapes.js';
-import { checkRegistration, ecsState, type StoredTaskDefinition } from './ecs.js';
+import { checkRegistration, ecsState, findTaskDefinition, type StoredTaskDefinition } from './ecs.js';
 
 type Json = Record<string, unknown>;
 
@@ -537,16 +537,7 @@ export const ecsServiceOperations: Record<string, Operation> = {
       const current = svc.deployments.at(-1)!;
       let td = current.taskDefinition;
       if (input['taskDefinition'] !== undefined) {
-        const ref = String(input['taskDefinition']);
-        const m = /^(?:arn:aws[a-z-]*:ecs:[^:]+:\d{12}:task-definition\/)?([A-Za-z0-9_-]+)(?::(\d+))?$/.exec(
-          ref,
-        );
-        const candidates = ecsState(ctx.sim).taskDefinitions.filter(
-          (t) => t.region === ctx.region && t.family === m?.[1],
-        );
-        const found = m?.[2]
-          ? candidates.find((t) => t.revision === Number(m[2]))
-          : candidates.filter((t) => t.status === 'ACTIVE').sort((a, b) => b.revision - a.revision)[0];
+        const found = findTaskDefinition(ctx, String(input['taskDefinition']));
         if (!found) throw new AwsError('InvalidParameterException', 'TaskDefinition not found.');
         if (found.status !== 'ACTIVE')
           throw new AwsError('InvalidParameterException', 'TaskDefinition is inactive');
@@ -627,16 +618,7 @@ export const ecsServiceOperations: Record<string, Operation> = {
     ),
     handler(input, ctx) {
       const cluster = findCluster(ctx, input['cluster'] as string | undefined);
-      const ref = String(input['taskDefinition']);
-      const m = /^(?:arn:aws[a-z-]*:ecs:[^:]+:\d{12}:task-definition\/)?([A-Za-z0-9_-]+)(?::(\d+))?$/.exec(
-        ref,
-      );
-      const candidates = ecsState(ctx.sim).taskDefinitions.filter(
-        (t) => t.region === ctx.region && t.family === m?.[1],
-      );
-      const td = m?.[2]
-        ? candidates.find((t) => t.revision === Number(m[2]))
-        : candidates.filter((t) => t.status === 'ACTIVE').sort((a, b) => b.revision - a.revision)[0];
+      const td = findTaskDefinition(ctx, String(input['taskDefinition']));
       if (!td) throw new AwsError('InvalidParameterException', 'TaskDefinition not found.');
       if (td.definition['networkMode'] === 'awsvpc' && !input['networkConfiguration']) {
         throw new AwsError(

@@ -224,7 +224,7 @@ function describe(t: StoredTaskDefinition): Json {
 }
 
 /** family, family:revision or a full ARN → the stored revision (the latest ACTIVE for a bare family). */
-function find(ctx: RequestContext, ref: string): StoredTaskDefinition | undefined {
+export function findTaskDefinition(ctx: RequestContext, ref: string): StoredTaskDefinition | undefined {
   const all = ecsState(ctx.sim).taskDefinitions.filter((t) => t.region === ctx.region);
   const m = /^(?:arn:aws[a-z-]*:ecs:[^:]+:\d{12}:task-definition\/)?([A-Za-z0-9_-]+)(?::(\d+))?$/.exec(ref);
   if (!m) return undefined;
@@ -306,7 +306,7 @@ export const ecsService: JsonService = {
     DescribeTaskDefinition: {
       input: struct({ taskDefinition: str(), include: list(str({ enum: ['TAGS'] })) }, ['taskDefinition']),
       handler(input, ctx) {
-        const t = find(ctx, String(input['taskDefinition']));
+        const t = findTaskDefinition(ctx, String(input['taskDefinition']));
         if (!t) throw clientError('Unable to describe task definition.');
         const withTags = ((input['include'] as string[] | undefined) ?? []).includes('TAGS');
         return { taskDefinition: describe(t), ...(withTags ? { tags: t.tags } : {}) };
@@ -350,7 +350,7 @@ export const ecsService: JsonService = {
           throw clientError(
             'The specified task definition identifier is invalid. Specify a valid name or ARN including the revision.',
           );
-        const t = find(ctx, ref);
+        const t = findTaskDefinition(ctx, ref);
         if (!t) throw clientError('The specified task definition does not exist.');
         if (t.status === 'ACTIVE') {
           t.status = 'INACTIVE';
