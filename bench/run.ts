@@ -40,10 +40,10 @@ console.log(
   '\nRollout completion noticed (simulated clock shared with both waiters, real SDK calls over HTTP):',
 );
 console.log(
-  'rollout  waiter                                        delay median  delay max  DescribeServices calls',
+  'rollout  waiter                                                 runs  delay median  delay max  DescribeServices calls (median)',
 );
 for (const r of rollouts) {
   console.log(
-    `${r.rollout.padEnd(8)} ${r.waiter.padEnd(45)} ${`${r.delayMedianS}s`.padStart(12)} ${`${r.delayMaxS}s`.padStart(10)} ${String(r.callsMedian).padStart(10)}`,
+    `${r.rollout.padEnd(8)} ${r.waiter.padEnd(54)} ${String(r.n).padStart(4)} ${`${r.delayMedianS}s`.padStart(13)} ${`${r.delayMaxS}s`.padStart(10)} ${String(r.callsMedian).padStart(10)}`,
   );
 }

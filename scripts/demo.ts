@@ -2,7 +2,8 @@
  * `npm run demo`: starts the local AWS simulator and runs the built actions end to end against it, as a
  * GitHub runner would, printing what a user would see. Needs no AWS account and no Docker.
  * The chain so far: ECR login; the AMI refresh (resolve parent → move recipe → build → AMIs); and
- * render → deploy → follow the rollout, once to success and once to a failure the step explains.
+ * render → deploy → follow the rollout, once to success and once to a failure the step explains, then a
+ * blue/green deployment through CodeDeploy.
  */
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -166,6 +167,23 @@ try {
   });
   show('deploy again: this rollout fails, and the step says why', broken, sim, from);
   if (broken.outputs['status'] !== 'FAILED') failures++;
+
+  from = sim.requests.length;
+  const blueGreen = await runAction('.', {
+    inputs: {
+      'task-definition': rendered.outputs['task-definition'] ?? '',
+      cluster: 'prod',
+      service: 'web-bg',
+    },
+    env: { ...env, GITHUB_WORKSPACE: workspace },
+  });
+  show(
+    'deploy to a blue/green service: the AppSpec made from the service, CodeDeploy followed through its lifecycle events',
+    blueGreen,
+    sim,
+    from,
+  );
+  if (blueGreen.outputs['status'] !== 'COMPLETED') failures++;
 
   console.log(
     `\n${failures === 0 ? bold('Demo finished: every step behaved as expected.') : bold(`Demo: ${failures} step(s) did not behave as expected.`)}`,

@@ -41,6 +41,11 @@ export type Observation<T> =
       detail?: string;
       /** How soon to look again, when the caller knows better (an outcome is near): capped by maxIntervalMs. */
       nextIntervalMs?: number;
+      /**
+       * A look the caller planned (it knows when the outcome is due): sleep exactly this long, with no
+       * cap and no jitter. Takes precedence over nextIntervalMs.
+       */
+      plannedMs?: number;
     };
 
 export interface PollOptions<T> {
@@ -49,6 +54,8 @@ export interface PollOptions<T> {
   check: (attempt: number) => Promise<Observation<T>>;
   timeoutMs: number;
   initialIntervalMs?: number;
+  /** Wait this long before the first look (when the caller has just seen the state); default 0. */
+  firstLookMs?: number;
   maxIntervalMs?: number;
   backoff?: number;
   /**
@@ -101,6 +108,13 @@ export async function poll<T>(options: PollOptions<T>): Promise<PollResult<T>> {
       `Stopped waiting for ${options.what}: ${options.signal?.reason instanceof Error ? options.signal.reason.message : 'cancelled'}.`,
     );
 
+  if (options.firstLookMs) {
+    try {
+      await clock.sleep(Math.min(options.firstLookMs, options.timeoutMs), options.signal);
+    } catch {
+      throw cancelled();
+    }
+  }
   for (;;) {
     if (options.signal?.aborted) throw cancelled();
     polls++;
@@ -122,7 +136,12 @@ export async function poll<T>(options: PollOptions<T>): Promise<PollResult<T>> {
     if (seen.nextIntervalMs !== undefined) interval = Math.min(max, seen.nextIntervalMs);
     const remaining = deadline - clock.now();
     if (remaining <= 0) throw new PollTimeoutError(options.what, lastState, elapsed);
-    const wait = Math.min(remaining, Math.max(0, Math.round(interval * (1 - jitter * random()))));
+    const wait = Math.min(
+      remaining,
+      seen.plannedMs !== undefined
+        ? Math.max(0, Math.round(seen.plannedMs))
+        : Math.max(0, Math.round(interval * (1 - jitter * random()))),
+    );
     try {
       await clock.sleep(wait, options.signal);
     } catch {

@@ -19,7 +19,8 @@ import {
   type UpdateServiceCommandInput,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import { type Clock, type Observation, poll } from '../aws/poller.js';
+import { type Clock, type Observation, poll, systemClock } from '../aws/poller.js';
+import { formatDuration } from '../github/inputs.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { sameTaskDefinition } from '../taskdef/compare.js';
@@ -123,14 +124,38 @@ export interface UpdateResult {
   /** When the update was made, by the service's clock: events after it are this deployment's. */
   since: Date;
   service: Service;
+  /** How long the deployment this one replaces took, when that is known and plausible. */
+  expectedMs?: number;
 }
+
+/** Rollouts shorter or longer than this are not taken as a forecast (a count change, not a rollout). */
+const PLAUSIBLE_ROLLOUT_MS = { min: 5_000, max: 3_600_000 };
 
 export async function updateService(client: Ecs, input: UpdateServiceCommandInput): Promise<UpdateResult> {
   const before = new Date();
   const out = await client.send(new UpdateServiceCommand(input));
   const service = out.service!;
   const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
-  return { deploymentId: primary?.id, since: primary?.createdAt ?? before, service };
+  const expectedMs = lastRolloutMs(service, primary?.id);
+  return {
+    deploymentId: primary?.id,
+    since: primary?.createdAt ?? before,
+    service,
+    ...(expectedMs !== undefined ? { expectedMs } : {}),
+  };
+}
+
+/**
+ * How long the service's last rollout took: the deployment the update replaced, when it was the only
+ * one and had completed (ECS stamps updatedAt when it completes). The same service with the same load
+ * balancer, health checks and drain delay tends to take the same time again.
+ */
+export function lastRolloutMs(service: Service, newId: string | undefined): number | undefined {
+  const older = (service.deployments ?? []).filter((d) => d.id !== newId);
+  const last = older.length === 1 ? older[0] : undefined;
+  if (!last || last.rolloutState !== 'COMPLETED' || !last.createdAt || !last.updatedAt) return undefined;
+  const ms = last.updatedAt.getTime() - last.createdAt.getTime();
+  return ms >= PLAUSIBLE_ROLLOUT_MS.min && ms <= PLAUSIBLE_ROLLOUT_MS.max ? ms : undefined;
 }
 
 export interface WaitOptions {
@@ -142,19 +167,55 @@ export interface WaitOptions {
   signal?: AbortSignal;
   clock?: Clock;
   log?: Logger;
+  /** How long the rollout should take (the service's last one): looks are planned around it. */
+  expectedMs?: number;
 }
 
-/** Follows one deployment: fast when its tasks are all running (the end is near), slower while they provision. */
+/**
+ * When to look next, given a forecast of when the rollout ends: progress looks every quarter of it
+ * (30 s to 60 s apart), one look just after the forecast, then looks 1 s, 1.5 s, 2.25 s … apart (up to
+ * 15 s) while it runs late. Undefined once the forecast has failed and plain back-off takes over.
+ */
+export function plannedLook(elapsedMs: number, expectedMs: number, late: { next: number }): number {
+  const due = expectedMs + 250;
+  if (elapsedMs < due) {
+    const step = Math.min(60_000, Math.max(30_000, expectedMs / 4));
+    // A progress look that would fall close to the end is not worth its call.
+    return elapsedMs + step >= due - step / 2 ? due - elapsedMs : step;
+  }
+  const wait = late.next;
+  late.next = Math.min(15_000, late.next * 1.5);
+  return wait;
+}
+
+/**
+ * Follows one deployment. With a forecast (how long the service's last rollout took), it looks a few
+ * times for progress, then just after the forecast end, then often while it runs late. Without one, or
+ * once tasks fail or the forecast proves wrong (tasks still pending after it), it polls fast when the
+ * new tasks are all running (the end is a drain away) and slower while they provision.
+ */
 export async function waitForDeployment(client: Ecs, options: WaitOptions) {
+  const clock = options.clock ?? systemClock;
+  const start = clock.now();
+  let forecast = options.expectedMs;
+  const late = { next: 1000 };
+  let nearMs = 2000;
+  if (forecast !== undefined) {
+    options.log?.info(
+      `The last rollout of ${options.service} took ${formatDuration(forecast)}: looking for the end around then.`,
+    );
+  }
   return poll<Service>({
     what: `service ${options.service}`,
     timeoutMs: options.timeoutMs,
+    // UpdateService has just shown the state: the first look is worth making only later.
+    firstLookMs: forecast !== undefined ? plannedLook(0, forecast, late) : 2000,
     initialIntervalMs: 2000,
     maxIntervalMs: 15_000,
     backoff: 1.5,
     jitter: 0.1,
     ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.clock ? { clock: options.clock } : {}),
+    clock,
     ...(options.log ? { log: options.log } : {}),
     check: async (): Promise<Observation<Service>> => {
       const service = await describeService(client, options.cluster, options.service, options.region);
@@ -186,7 +247,20 @@ export async function waitForDeployment(client: Ecs, options: WaitOptions) {
       const state = `${running}/${desired} running, ${pending} pending${failed ? `, ${failed} failed` : ''}${others ? `, ${others} old draining` : ''}`;
       // All new tasks up: completion is a drain away, so look often.
       const near = running >= desired && pending === 0;
-      return { done: false, state, ...(near ? { nextIntervalMs: 2000 } : {}) };
+      if (forecast !== undefined) {
+        const elapsed = clock.now() - start;
+        // Failing tasks, or tasks still pending after the forecast end: this rollout is not like the last.
+        if (failed > 0 || (!near && elapsed > forecast)) forecast = undefined;
+        else return { done: false, state, plannedMs: plannedLook(elapsed, forecast, late) };
+      }
+      if (!near) {
+        nearMs = 2000;
+        return { done: false, state };
+      }
+      // The end is a drain away, of unknown length: look often, a little less often as it goes on.
+      const next = nearMs;
+      nearMs = Math.min(5000, nearMs * 1.25);
+      return { done: false, state, nextIntervalMs: next };
     },
   });
 }

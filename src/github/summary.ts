@@ -11,6 +11,10 @@ export const consoleLinks = {
     `${consoleHost(region)}/ecr/private-registry/repositories?region=${region}`,
   ecrPublicRepositories: () =>
     `${consoleHost('us-east-1')}/ecr/public-registry/repositories?region=us-east-1`,
+  ecsService: (region: string, cluster: string, service: string) =>
+    `${consoleHost(region)}/ecs/v2/clusters/${cluster}/services/${service}/health?region=${region}`,
+  codeDeployDeployment: (region: string, id: string) =>
+    `${consoleHost(region)}/codesuite/codedeploy/deployments/${id}?region=${region}`,
 };
 
 export function link(text: string, href: string): string {

@@ -1,4 +1,4 @@
-/** Reads a task definition file, JSON or YAML, with errors that say the line and column. */
+/** Reads task definition and AppSpec files, JSON or YAML, with errors that say the line and column. */
 import { readFile } from 'node:fs/promises';
 import { extname, isAbsolute, join } from 'node:path';
 import { UserError, errorMessage } from '../errors.js';
@@ -6,7 +6,7 @@ import { JsonSyntaxError, parseJson, positionAt } from '../json/parse.js';
 import type { Logger } from '../log.js';
 import { normalizeTaskDefinition } from './normalize.js';
 
-export async function readTaskDefinitionFile(path: string, inputName: string): Promise<unknown> {
+export async function readDataFile(path: string, inputName: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -50,7 +50,7 @@ export async function loadTaskDefinitionInput(
   log: Logger,
 ): Promise<Record<string, unknown>> {
   const path = isAbsolute(value) ? value : join(workspace, value);
-  const normalized = normalizeTaskDefinition(await readTaskDefinitionFile(path, inputName));
+  const normalized = normalizeTaskDefinition(await readDataFile(path, inputName));
   for (const w of normalized.warnings) log.warning(w);
   return normalized.definition;
 }

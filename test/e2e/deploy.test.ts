@@ -9,7 +9,10 @@ import { type Simulator, simulatorEnv, startSimulator } from '../simulator/serve
 
 const td = (family: string, image = 'nginx:1.27', env: { name: string; value: string }[] = []) =>
   fargateTaskDefinition(family, image, env);
-const QUICK = { provisionMs: 1200, perTaskMs: 400, drainMs: 1500 };
+// The first look comes 2 s after the update: still provisioning then.
+const QUICK = { provisionMs: 2600, perTaskMs: 400, drainMs: 1500 };
+// Long enough (5.5 s) to be taken as a forecast for the next rollout.
+const STEADY = { provisionMs: 2500, perTaskMs: 500, drainMs: 2500 };
 
 let sim: Simulator;
 let dir: string;
@@ -19,7 +22,7 @@ beforeAll(async () => {
       principals: { AKIANOPASS: { deny: ['iam:PassRole'] } },
       ecs: {
         clusters: [{ name: 'prod' }],
-        taskDefinitions: [td('web'), td('api'), td('slow'), td('cd'), td('ext'), td('old')],
+        taskDefinitions: [td('web'), td('api'), td('slow'), td('steady'), td('ext'), td('old')],
         services: [
           { cluster: 'prod', name: 'web', taskDefinition: 'web:1', rollouts: [QUICK] },
           {
@@ -43,7 +46,7 @@ beforeAll(async () => {
             ],
           },
           { cluster: 'prod', name: 'slow', taskDefinition: 'slow:1', rollouts: [{ outcome: 'hang' }] },
-          { cluster: 'prod', name: 'cd', taskDefinition: 'cd:1', deploymentController: 'CODE_DEPLOY' },
+          { cluster: 'prod', name: 'steady', taskDefinition: 'steady:1', rollouts: [STEADY] },
           { cluster: 'prod', name: 'ext', taskDefinition: 'ext:1', deploymentController: 'EXTERNAL' },
           { cluster: 'prod', name: 'old', taskDefinition: 'old:1', status: 'DRAINING' },
         ],
@@ -57,6 +60,7 @@ beforeAll(async () => {
   );
   await writeFile(join(dir, 'api.json'), JSON.stringify(td('api', 'api:2')));
   await writeFile(join(dir, 'slow.json'), JSON.stringify(td('slow', 'slow:2')));
+  await writeFile(join(dir, 'steady.json'), JSON.stringify(td('steady', 'steady:2')));
   await writeFile(
     join(dir, 'broken.json'),
     '{\n  "family": "web",\n  "containerDefinitions": [\n    {"name": "app",}\n  ]\n}\n',
@@ -185,6 +189,24 @@ describe('deploy, run from dist', () => {
     expect(sim.calls('DescribeServices').filter((c) => c.error === 'ThrottlingException')).toHaveLength(2);
   });
 
+  test('the next rollout is looked at when the last one took, not polled all along', async () => {
+    const inputs = { 'task-definition': 'steady.json', cluster: 'prod', service: 'steady' };
+    const first = await runAction('.', { inputs, env: env() });
+    expect(first.outputs['status']).toBe('COMPLETED');
+    expect(first.stdout).not.toContain('The last rollout');
+    sim.requests.length = 0;
+    const second = await runAction('.', {
+      inputs: { ...inputs, 'force-new-deployment': 'true' },
+      env: env(),
+    });
+    expect(second.errors).toEqual([]);
+    expect(second.outputs['status']).toBe('COMPLETED');
+    expect(second.stdout).toMatch(/The last rollout of steady took 6s: looking for the end around then\./);
+    // One look at the forecast end (plus the DescribeServices that checks the service up front), or
+    // two when the runner was slow enough to look a moment early.
+    expect(sim.calls('DescribeServices').length).toBeLessThanOrEqual(3);
+  });
+
   test('SIGTERM while waiting stops the step and leaves the deployment going', async () => {
     const started = await startAction('.', {
       inputs: {
@@ -217,7 +239,6 @@ describe('deploy refuses what it cannot do, before registering anything', () => 
       'The service "old" in cluster "prod" is DRAINING: only an ACTIVE service can be deployed to.',
     ],
     [{ service: 'ext' }, /uses the EXTERNAL deployment controller/],
-    [{ service: 'cd' }, /deploys with CodeDeploy \(blue\/green\)/],
     [
       { service: 'web', cluster: 'nope' },
       /ecs:DescribeServices found nothing in us-east-1: Cluster not found\./,

@@ -61,6 +61,7 @@ test.each([
     [
       { 'task-definition': 'WEB_FILE', cluster: 'prod', service: 'web', 'deregister-previous': '5' },
       { 'task-definition': 'WEB_FILE', cluster: 'prod', service: 'web', 'force-new-deployment': 'true' },
+      { 'task-definition': 'WEB_FILE', cluster: 'prod', service: 'web-bg' },
     ],
   ],
 ] as [string, string, Record<string, string>[]][])(

@@ -59,6 +59,7 @@ export interface Scenario {
   };
   imagebuilder?: ImageBuilderScenario;
   ecs?: EcsScenario;
+  codedeploy?: CodeDeployScenario;
   faults?: Fault[];
 }
 
@@ -100,6 +101,41 @@ export interface EcsScenario {
     circuitBreaker?: { enable: boolean; rollback: boolean };
     /** How the next deployments go (the first plan for the first update, and so on; the last repeats). */
     rollouts?: RolloutPlan[];
+    loadBalancers?: { targetGroupArn: string; containerName: string; containerPort: number }[];
+    networkConfiguration?: {
+      awsvpcConfiguration: { subnets: string[]; securityGroups?: string[]; assignPublicIp?: string };
+    };
+  }[];
+}
+
+/** One CodeDeploy blue/green deployment of an ECS service, on the simulator's clock. */
+export interface CodeDeployPlan {
+  /** How long each lifecycle event takes, in ms (default 1000); hook events without a hook are skipped at once. */
+  stepMs?: number;
+  /** The lifecycle event that fails (BeforeInstall … AfterAllowTraffic), with what its hook reported. */
+  failAt?: string;
+  message?: string;
+  logTail?: string;
+}
+
+export interface CodeDeployScenario {
+  applications?: {
+    name: string;
+    groups: {
+      name: string;
+      cluster: string;
+      service: string;
+      /** Default CodeDeployDefault.ECSAllAtOnce. */
+      deploymentConfigName?: string;
+      /** STOP_DEPLOYMENT: the deployment stays Ready for `minutes` waiting to be continued, then stops. */
+      readyWait?: { action: 'CONTINUE_DEPLOYMENT' | 'STOP_DEPLOYMENT'; minutes?: number };
+      /** Minutes the original task set is kept after traffic moved (default 0). */
+      terminationWaitMinutes?: number;
+      /** Roll back when a deployment fails (default true). */
+      autoRollback?: boolean;
+      /** How the next deployments go; the last repeats. */
+      plans?: CodeDeployPlan[];
+    }[];
   }[];
 }
 

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { AwsError } from './errors.js';
 import { DEFAULT_ACCOUNT, type Fault, loadScenario, type Principal, type Scenario } from './scenario.js';
 import { ecrPublicService, ecrService } from './services/ecr.js';
+import { codeDeployService } from './services/codedeploy.js';
 import { ecsService } from './services/ecs.js';
 import { ecsServiceOperations } from './services/ecs-services.js';
 import { imageBuilderService } from './services/imagebuilder.js';
@@ -128,6 +129,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     ecrPublicService,
     { ...ecsService, operations: { ...ecsService.operations, ...ecsServiceOperations } },
     logsService,
+    codeDeployService,
     ssmService,
     imageBuilderService,
   ];

@@ -122,3 +122,24 @@ describe('poll', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 });
+
+describe('planned looks', () => {
+  test('firstLookMs waits before the first look; plannedMs sleeps exactly, past the cap and without jitter', async () => {
+    const { clock, sleeps } = fakeClock();
+    const planned = [40_000, 250];
+    await poll({
+      what: 'service web',
+      firstLookMs: 30_000,
+      maxIntervalMs: 15_000,
+      jitter: 1,
+      random: () => 0.5,
+      clock,
+      timeoutMs: 600_000,
+      check: async (n): Promise<Observation<string>> =>
+        n > planned.length
+          ? { done: true, value: 'ok' }
+          : { done: false, state: 'running', plannedMs: planned[n - 1]! },
+    });
+    expect(sleeps).toEqual([30_000, 40_000, 250]);
+  });
+});

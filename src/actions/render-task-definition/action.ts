@@ -12,7 +12,7 @@ import { defineAction } from '../../github/action.js';
 import { json, list, pairs, parsed, region, text } from '../../github/inputs.js';
 import { normalizeTaskDefinition } from '../../taskdef/normalize.js';
 import { render } from '../../taskdef/render.js';
-import { readTaskDefinitionFile } from '../../taskdef/source.js';
+import { readDataFile } from '../../taskdef/source.js';
 import { parseCommandInput } from '../../taskdef/words.js';
 
 const NAME = 'render-task-definition';
@@ -72,7 +72,7 @@ export default defineAction({
       const path = isAbsolute(s['task-definition'])
         ? s['task-definition']
         : join(workspace, s['task-definition']);
-      source = await readTaskDefinitionFile(path, 'task-definition');
+      source = await readDataFile(path, 'task-definition');
     } else {
       const aws = await import('./aws.js');
       const arnRegion = s.family!.startsWith('arn:') ? s.family!.split(':')[3] : undefined;

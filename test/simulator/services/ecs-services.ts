@@ -37,6 +37,8 @@ interface ServiceRecord {
   extraEvents: { at: number; message: string }[];
   createdAt: number;
   desiredCount: number;
+  loadBalancers: Json[];
+  networkConfiguration?: Json;
 }
 
 interface StandaloneTask {
@@ -125,6 +127,8 @@ export function servicesState(sim: Simulator, region: string): ServicesState {
         extraEvents: [],
         createdAt: now - 7 * 86_400_000,
         desiredCount: desired,
+        loadBalancers: s.loadBalancers ?? [],
+        ...(s.networkConfiguration ? { networkConfiguration: s.networkConfiguration } : {}),
       };
     }),
     tasks: [],
@@ -219,6 +223,8 @@ function advance(
   const views: DeploymentView[] = [];
   for (let i = 0; i < svc.deployments.length; i++) {
     const d = svc.deployments[i]!;
+    // A cut-over that CodeDeploy has scheduled for later has not happened yet.
+    if (d.createdAt > now) continue;
     const v = view(d, now, svc.circuitBreaker.enable);
     if (
       d.plan.outcome === 'fail' &&
@@ -299,7 +305,9 @@ function describeService(svc: ServiceRecord, now: number): Json {
       runningCount: isPrimary ? v.running : olderRunning,
       failedTasks: v.failed,
       createdAt: v.record.createdAt / 1000,
-      updatedAt: now / 1000,
+      // ECS stamps a deployment when it changes last: a finished one when it finished.
+      updatedAt:
+        (v.rolloutState === 'IN_PROGRESS' || v.endedAt === undefined ? now : Math.min(now, v.endedAt)) / 1000,
       launchType: 'FARGATE',
       rolloutState: v.rolloutState,
       rolloutStateReason: v.rolloutStateReason,
@@ -329,7 +337,31 @@ function describeService(svc: ServiceRecord, now: number): Json {
     createdAt: svc.createdAt / 1000,
     deploymentController: { type: svc.controller },
     schedulingStrategy: 'REPLICA',
+    loadBalancers: svc.loadBalancers,
+    ...(svc.networkConfiguration ? { networkConfiguration: svc.networkConfiguration } : {}),
   };
+}
+
+/** Finds a service by cluster and name, for CodeDeploy (which deploys to it). */
+export function serviceRecord(sim: Simulator, region: string, cluster: string, name: string) {
+  return servicesState(sim, region).services.find((s) => s.cluster === cluster && s.name === name);
+}
+
+/** CodeDeploy moved all traffic to `td` at `at`: from then on the service runs it. */
+export function cutOver(
+  svc: ServiceRecord,
+  td: StoredTaskDefinition,
+  at: number,
+  deploymentId: string,
+): void {
+  svc.deployments.push({
+    id: `ecs-svc/${id19(`${svc.name}/${deploymentId}`)}`,
+    taskDefinition: td,
+    desiredCount: svc.desiredCount,
+    createdAt: at,
+    plan: { outcome: 'success', provisionMs: 0, perTaskMs: 0, drainMs: 0 },
+  });
+  svc.deployments.sort((a, b) => a.createdAt - b.createdAt);
 }
 
 function findCluster(ctx: RequestContext, ref: string | undefined) {
@@ -534,7 +566,13 @@ export const ecsServiceOperations: Record<string, Operation> = {
       const svc = findService(ctx, cluster.name, String(input['service']));
       if (!svc) throw new AwsError('ServiceNotFoundException', 'Service not found.');
       if (svc.status !== 'ACTIVE') throw new AwsError('ServiceNotActiveException', 'Service was not ACTIVE.');
-      const current = svc.deployments.at(-1)!;
+      if (svc.controller === 'CODE_DEPLOY' && input['taskDefinition'] !== undefined) {
+        throw new AwsError(
+          'InvalidParameterException',
+          'Unable to update task definition on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.',
+        );
+      }
+      const current = svc.deployments.filter((d) => d.createdAt <= ctx.now).at(-1)!;
       let td = current.taskDefinition;
       if (input['taskDefinition'] !== undefined) {
         const found = findTaskDefinition(ctx, String(input['taskDefinition']));
