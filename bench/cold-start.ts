@@ -123,6 +123,25 @@ export async function coldStart(runs: number) {
       env: { ...(await runner()), 'INPUT_TASK-DEFINITION': taskFile, INPUT_TIMEOUT: 'soon' },
       expect: 1,
     },
+    {
+      name: 'validate-task-definitions: 1 file',
+      args: [bundle('validate-task-definitions')],
+      env: {
+        ...(await runner()),
+        GITHUB_WORKSPACE: dir,
+        INPUT_FILES: 'task.json',
+        INPUT_PROFILE: 'auto',
+        'INPUT_FAIL-ON': 'error',
+        INPUT_NORMALIZE: 'false',
+      },
+      expect: 0,
+    },
+    {
+      name: 'cli: validate 1 file',
+      args: [bundle('cli'), 'validate', taskFile],
+      env: await runner(),
+      expect: 0,
+    },
   ];
   const times = new Map<string, number[]>(variants.map((v) => [v.name, []]));
   for (const v of variants) await timeRun(v.args, v.env); // warm the file cache

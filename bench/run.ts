@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { buildHour } from './build-hour.js';
 import { rolloutBench } from './rollout.js';
 import { coldStart } from './cold-start.js';
+import { validateThroughput } from './validate.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' } } });
 const runs = Number(values.runs);
@@ -47,3 +48,8 @@ for (const r of rollouts) {
     `${r.rollout.padEnd(8)} ${r.waiter.padEnd(54)} ${String(r.n).padStart(4)} ${`${r.delayMedianS}s`.padStart(13)} ${`${r.delayMaxS}s`.padStart(10)} ${String(r.callsMedian).padStart(10)}`,
   );
 }
+
+const v = validateThroughput(5);
+console.log(
+  `\nValidator: ${v.filesPerSecond} files/s (median of 5 passes of 10,000 files from ${v.source}, ${v.findingsPerPass} findings per pass; aim: at least 2,000)`,
+);

@@ -37,8 +37,11 @@ export function discoverActions() {
 }
 
 /** `node scripts/build.mjs [--out DIR] [action …]`: every action into dist/, or into DIR (the freshness test). */
+/** Bundles that are not actions: the CLI (package.json "bin"). */
+const EXTRA = [{ name: 'cli', entry: join(root, 'src', 'cli', 'index.ts'), shebang: true }];
+
 export async function build(args = process.argv.slice(2)) {
-  const actions = discoverActions();
+  const actions = [...discoverActions(), ...EXTRA];
   const only = [];
   let outDir;
   for (let i = 0; i < args.length; i++) {
@@ -66,7 +69,7 @@ export async function build(args = process.argv.slice(2)) {
     const out = join(distRoot, action.name);
     await rm(out, { recursive: true, force: true });
     await mkdir(out, { recursive: true });
-    await writeFile(join(out, 'index.js'), code);
+    await writeFile(join(out, 'index.js'), action.shebang ? `#!/usr/bin/env node\n${code}` : code);
     let total = Buffer.byteLength(code);
     for (const [name, asset] of Object.entries(assets ?? {})) {
       let source = asset.source;

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { DynamicOutput } from '../src/github/action.js';
 import { supportMatrix } from '../src/imagebuilder/catalog.js';
+import { RULES } from '../src/validate/rules.js';
 // @ts-expect-error -- a plain .mjs build script without type declarations
 import { discoverActions } from './build.mjs';
 
@@ -43,7 +44,12 @@ export function renderTables(
 }
 
 function replaceBetween(text: string, marker: string, content: string, file: string): string {
-  const source = marker === 'support-matrix' ? 'src/imagebuilder/catalog.ts' : 'action.yml';
+  const source =
+    marker === 'support-matrix'
+      ? 'src/imagebuilder/catalog.ts'
+      : marker === 'rules'
+        ? 'src/validate/rules.ts'
+        : 'action.yml';
   const start = `<!-- ${marker}:start (generated from ${source} by npm run docs) -->`;
   const end = `<!-- ${marker}:end -->`;
   const a = text.indexOf(start);
@@ -83,7 +89,36 @@ export async function allDocs() {
   const pages = folders.map((name) => docsFor(name, join(name, 'action.yml'), javascript.has(name)));
   // The root action.yml is the deploy action; its page is docs/deploy.md.
   if (existsSync(join(ROOT, 'action.yml'))) pages.push(docsFor('deploy', 'action.yml', true));
+  pages.push(rulesDoc());
   return Promise.all(pages);
+}
+
+/** docs/validate-rules.md: one section per validator rule, from the rule list itself. */
+async function rulesDoc() {
+  const path = join(ROOT, 'docs', 'validate-rules.md');
+  const current = await readFile(path, 'utf8');
+  const sections = RULES.map(
+    (r) =>
+      `### ${r.id}
+
+${r.title}.
+
+- Default severity: **${r.severity}**${
+        r.profiles
+          ? `
+- Profiles: ${r.profiles.join(', ')}`
+          : ''
+      }
+- Source: ${r.source}
+`,
+  );
+  const table = [
+    '| Rule | Severity | What it checks |',
+    '| --- | --- | --- |',
+    ...RULES.map((r) => `| [${r.id}](#${r.id}) | ${r.severity} | ${r.title} |`),
+  ];
+  const expected = replaceBetween(current, 'rules', `${table.join('\n')}\n\n${sections.join('\n')}`, path);
+  return { path, current, expected };
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {

@@ -194,3 +194,19 @@ test('composite actions keep the defaults of the actions whose bundles they run'
     }
   }
 });
+
+test('src/validate/shape.generated.ts is what the installed @aws-sdk/client-ecs gives (npm run generate)', async () => {
+  const { execFile } = await import('node:child_process');
+  const code = await new Promise<number>((resolve) =>
+    execFile(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+        join(ROOT, 'scripts', 'generate-taskdef-shape.ts'),
+        '--check',
+      ],
+      (error) => resolve(error ? Number((error as { code?: number }).code ?? 1) : 0),
+    ),
+  );
+  expect(code).toBe(0);
+}, 60_000);

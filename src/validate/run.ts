@@ -1,0 +1,199 @@
+/**
+ * Validating files on disk, for the action and the CLI: globs expanded (a glob that matches nothing is
+ * an error, not a silent pass), the config file applied (profile per glob, severities, ignores with
+ * reasons), every file read and judged, and the findings written as text, JSON, SARIF 2.1.0 or GitHub
+ * workflow commands.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative } from 'node:path';
+import picomatch from 'picomatch';
+import { glob } from 'tinyglobby';
+import { UserError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { type ValidateConfig, readConfig } from './config.js';
+import { docsFor, type Finding, type Profile, RULES_DOC, type Severity } from './findings.js';
+import { RULES } from './rules.js';
+import { parseSource } from './source.js';
+import { validateText } from './validate.js';
+
+export const DEFAULT_FILES = ['**/task-definition*.json', '.aws/*.json', '**/taskdef*.y*ml'];
+const IGNORED_DIRS = ['**/node_modules/**', '**/.git/**'];
+/** Larger files are not read: a task definition is at most 64 KiB. */
+const MAX_BYTES = 1024 * 1024;
+
+export interface RunOptions {
+  cwd: string;
+  patterns: readonly string[];
+  profile?: Profile;
+  normalize?: boolean;
+  /** Path of the config file; when absent, .ecs-shipyard.yml in cwd is read if it exists. */
+  config?: string;
+}
+
+export interface RunResult {
+  files: string[];
+  findings: Finding[];
+  counts: Record<Severity, number>;
+  ignored: { file: string; rule: string; reason: string }[];
+}
+
+export async function loadConfig(cwd: string, path: string | undefined): Promise<ValidateConfig | undefined> {
+  const file = path ? (isAbsolute(path) ? path : join(cwd, path)) : join(cwd, '.ecs-shipyard.yml');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if (!path && (error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new UserError(`Cannot read the config file ${file}: ${(error as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseSource(text, file).value;
+  } catch (error) {
+    throw new UserError(`The config file ${file} is not valid YAML: ${(error as Error).message}`);
+  }
+  return readConfig(doc, file);
+}
+
+export async function validateFiles(options: RunOptions): Promise<RunResult> {
+  const config = await loadConfig(options.cwd, options.config);
+  const files: string[] = [];
+  for (const pattern of options.patterns) {
+    const matched = await glob(pattern, {
+      cwd: options.cwd,
+      ignore: IGNORED_DIRS,
+      dot: true,
+      onlyFiles: true,
+    });
+    if (!matched.length && !/[*?[{]/.test(pattern)) {
+      throw new UserError(`${pattern} does not exist (paths are relative to ${options.cwd}).`);
+    }
+    files.push(...matched);
+  }
+  const unique = [...new Set(files)].sort();
+  if (!unique.length) {
+    throw new UserError(
+      `No file matches ${options.patterns.map((p) => JSON.stringify(p)).join(', ')} in ${options.cwd}: nothing was validated. Give the task definition files' paths or globs.`,
+    );
+  }
+  const findings: Finding[] = [];
+  const ignored: RunResult['ignored'] = [];
+  for (const file of unique) {
+    const path = join(options.cwd, file);
+    const profile =
+      config?.files.find((f) => picomatch(f.match, { dot: true })(file))?.profile ??
+      options.profile ??
+      config?.profile;
+    const ignore = (config?.ignore ?? []).filter((i) => picomatch(i.files, { dot: true })(file));
+    const whole = (rule: string, message: string) =>
+      findings.push({
+        file,
+        line: 1,
+        column: 1,
+        rule,
+        severity: 'error',
+        message,
+        pointer: '',
+        docs: docsFor(rule),
+      });
+    let text: string;
+    try {
+      const size = (await stat(path)).size;
+      if (size > MAX_BYTES) {
+        whole(
+          'size-limit',
+          `The file is ${(size / 1048576).toFixed(1)} MiB; a task definition is at most 64 KiB, so it was not read.`,
+        );
+        continue;
+      }
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      whole('syntax', `Cannot read the file: ${(error as Error).message}`);
+      continue;
+    }
+    const found = validateText(text, {
+      file,
+      ...(profile ? { profile } : {}),
+      ...((options.normalize ?? config?.normalize) ? { normalize: true } : {}),
+      ...(config ? { severity: config.severity } : {}),
+      ignore,
+    });
+    findings.push(...found);
+    for (const i of ignore) ignored.push({ file, rule: i.rule, reason: i.reason });
+  }
+  const counts = { error: 0, warning: 0, notice: 0 };
+  for (const f of findings) counts[f.severity]++;
+  return { files: unique, findings, counts, ignored };
+}
+
+export function formatText(result: RunResult): string {
+  const lines = result.findings.map(
+    (f) => `${f.file}:${f.line}:${f.column}: ${f.severity} ${f.rule}: ${f.message}`,
+  );
+  lines.push(
+    `${result.files.length} file(s): ${result.counts.error} error(s), ${result.counts.warning} warning(s), ${result.counts.notice} notice(s).`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+export function formatJson(result: RunResult): string {
+  return `${JSON.stringify({ files: result.files, counts: result.counts, findings: result.findings }, null, 2)}\n`;
+}
+
+const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+/** GitHub workflow commands, one per finding (what the CLI prints with --format github). */
+export function formatGithub(result: RunResult, root = ''): string {
+  const level = { error: 'error', warning: 'warning', notice: 'notice' } as const;
+  return result.findings
+    .map(
+      (f) =>
+        `::${level[f.severity]} file=${escapeProperty(join(root, f.file))},line=${f.line},col=${f.column},title=${escapeProperty(`${f.rule}`)}::${escapeData(`${f.message} (${f.docs})`)}`,
+    )
+    .join('\n')
+    .concat(result.findings.length ? '\n' : '');
+}
+
+/** SARIF 2.1.0, for github/codeql-action/upload-sarif: rules with their help links, results with regions. */
+export function toSarif(result: RunResult, root = ''): object {
+  const levels = { error: 'error', warning: 'warning', notice: 'note' } as const;
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'ecs-shipyard validate',
+            version: VERSION,
+            informationUri: RULES_DOC,
+            rules: RULES.map((r) => ({
+              id: r.id,
+              shortDescription: { text: r.title },
+              helpUri: docsFor(r.id),
+              help: { text: `${r.title}. Source: ${r.source}` },
+              defaultConfiguration: { level: levels[r.severity] },
+            })),
+          },
+        },
+        results: result.findings.map((f) => ({
+          ruleId: f.rule,
+          level: levels[f.severity],
+          message: { text: f.message },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: join(root, f.file).replace(/\\/g, '/'), uriBaseId: '%SRCROOT%' },
+                region: { startLine: f.line, startColumn: f.column },
+              },
+            },
+          ],
+        })),
+      },
+    ],
+  };
+}
+
+/** A path relative to `from`, for SARIF and annotations that must name files from the repository root. */
+export const relativeTo = (from: string, to: string) => relative(from, to).replace(/\\/g, '/');

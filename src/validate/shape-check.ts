@@ -1,0 +1,147 @@
+/**
+ * The shape rules: every member, type, enum and required member of RegisterTaskDefinitionRequest, as
+ * the installed SDK declares them (shape.generated.ts). Unknown keys are warnings with the nearest real
+ * key; wrong types, enum values and missing required members are errors.
+ */
+import type { ShapeRef, TaskDefinitionShape } from './shape.js';
+
+type Report = (rule: string, pointer: string, message: string) => void;
+
+const escape = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const next = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = next;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** The real key a typo most likely meant: same letters in another case, or within a third of its length. */
+export function nearest(key: string, candidates: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
+  const exact = candidates.find((c) => c.toLowerCase() === lower);
+  if (exact) return exact;
+  let best: string | undefined;
+  let bestScore = Infinity;
+  for (const c of candidates) {
+    const d = distance(lower, c.toLowerCase());
+    if (d < bestScore) [best, bestScore] = [c, d];
+  }
+  return best !== undefined && bestScore <= Math.max(1, Math.floor(key.length / 3)) ? best : undefined;
+}
+
+const typeName = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`);
+
+function describeRef(ref: ShapeRef): string {
+  if (ref === 'integer') return 'a whole number';
+  if (ref === 'string') return 'a string';
+  if (ref === 'boolean') return 'true or false';
+  if (ref.startsWith('list:')) return 'a list';
+  if (ref.startsWith('map:')) return 'an object of names to values';
+  if (ref.startsWith('enum:')) return 'one of its values';
+  return 'an object';
+}
+
+/** Checks `value` at `pointer` against `ref`; nulls are left to the describe-output rule. */
+export function checkShape(
+  shape: TaskDefinitionShape,
+  ref: ShapeRef,
+  value: unknown,
+  pointer: string,
+  report: Report,
+): void {
+  if (value === null || value === undefined) return;
+  const where = pointer || '/';
+  if (ref === 'string') {
+    if (typeof value !== 'string')
+      report('shape-type', pointer, `${where} must be a string, not ${typeName(value)}.`);
+    return;
+  }
+  if (ref === 'integer') {
+    if (typeof value !== 'number' || !Number.isInteger(value))
+      report(
+        'shape-type',
+        pointer,
+        `${where} must be a whole number, not ${typeof value === 'string' ? `the string ${JSON.stringify(value)}` : typeName(value)}.`,
+      );
+    return;
+  }
+  if (ref === 'boolean') {
+    if (typeof value !== 'boolean')
+      report(
+        'shape-type',
+        pointer,
+        `${where} must be true or false, not ${typeof value === 'string' ? `the string ${JSON.stringify(value)}` : typeName(value)}.`,
+      );
+    return;
+  }
+  if (ref.startsWith('enum:')) {
+    const values = shape.enums[ref.slice(5)] ?? [];
+    if (typeof value !== 'string') {
+      report('shape-type', pointer, `${where} must be one of ${values.join(', ')}, not ${typeName(value)}.`);
+    } else if (!values.includes(value)) {
+      const near = values.find((v) => v.toLowerCase() === value.toLowerCase());
+      report(
+        'shape-enum',
+        pointer,
+        `${where} is ${JSON.stringify(value)}, which ECS does not know: it takes ${values.join(', ')}${near ? ` (did you mean ${JSON.stringify(near)}? values are case-sensitive)` : ''}.`,
+      );
+    }
+    return;
+  }
+  if (ref.startsWith('list:')) {
+    if (!Array.isArray(value)) {
+      report('shape-type', pointer, `${where} must be a list (a JSON array), not ${typeName(value)}.`);
+      return;
+    }
+    value.forEach((item, i) => checkShape(shape, ref.slice(5), item, `${pointer}/${i}`, report));
+    return;
+  }
+  const isObject = typeof value === 'object' && !Array.isArray(value);
+  if (ref.startsWith('map:')) {
+    if (!isObject) {
+      report('shape-type', pointer, `${where} must be ${describeRef(ref)}, not ${typeName(value)}.`);
+      return;
+    }
+    for (const [k, v] of Object.entries(value as Record<string, unknown>))
+      checkShape(shape, ref.slice(4), v, `${pointer}/${escape(k)}`, report);
+    return;
+  }
+  const name = ref.slice(7);
+  const struct = shape.structs[name]!;
+  if (!isObject) {
+    report('shape-type', pointer, `${where} must be an object (${name}), not ${typeName(value)}.`);
+    return;
+  }
+  const members = Object.keys(struct.members);
+  const object = value as Record<string, unknown>;
+  for (const [key, member] of Object.entries(object)) {
+    const ref = struct.members[key];
+    const at = `${pointer}/${escape(key)}`;
+    if (ref === undefined) {
+      const near = nearest(key, members);
+      report(
+        'shape-unknown-key',
+        at,
+        `${JSON.stringify(key)} is not a member of ${name}${near ? `: did you mean ${JSON.stringify(near)}?` : '.'} ECS refuses unknown keys.`,
+      );
+      continue;
+    }
+    if (struct.deprecated.includes(key))
+      report('shape-deprecated', at, `${key} is deprecated in the ECS API (${name}); plan to move off it.`);
+    checkShape(shape, ref, member, at, report);
+  }
+  for (const key of struct.required) {
+    if (object[key] === undefined)
+      report('shape-required', pointer, `${where} (${name}) needs ${JSON.stringify(key)}.`);
+  }
+  if (struct.union && Object.keys(object).filter((k) => struct.members[k]).length > 1)
+    report('shape-type', pointer, `${where} (${name}) takes exactly one of ${members.join(', ')}.`);
+}

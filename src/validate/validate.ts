@@ -1,0 +1,239 @@
+/**
+ * The validator: one task definition file's text in, findings out — each on the line and column of the
+ * value it is about, with a rule id, a severity and a link to the rule's page. Offline: no AWS call.
+ */
+import { docsFor, type Finding, type Profile, type Severity } from './findings.js';
+import { DOC_PLACEHOLDER, RULES, type RuleContext, TEMPLATE } from './rules.js';
+import { SHAPE } from './shape.generated.js';
+import { checkShape } from './shape-check.js';
+import { parseSource, positionOf, SourceSyntaxError } from './source.js';
+
+type Json = Record<string, unknown>;
+
+export interface ValidateOptions {
+  file: string;
+  profile?: Profile;
+  /** Judge describe-task-definition output as deploy sends it: read-only keys and nulls are warnings. */
+  normalize?: boolean;
+  /** Severity per rule id, or off. */
+  severity?: Record<string, Severity | 'off'>;
+  /** Rules silenced for this file (from the config file), with the reason. */
+  ignore?: readonly { rule: string; reason: string }[];
+}
+
+/** The fields only DescribeTaskDefinition returns (the ones the deploy action strips). */
+export const DESCRIBE_ONLY = [
+  'taskDefinitionArn',
+  'revision',
+  'status',
+  'requiresAttributes',
+  'compatibilities',
+  'registeredAt',
+  'registeredBy',
+  'deregisteredAt',
+];
+const MAX_TEXT = 1024 * 1024;
+const DEFAULTS = new Map(RULES.map((r) => [r.id, r] as const));
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const escape = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+
+export function validateText(text: string, options: ValidateOptions): Finding[] {
+  const findings: Finding[] = [];
+  const plain = (rule: string, message: string, line = 1, column = 1) =>
+    findings.push({
+      file: options.file,
+      line,
+      column,
+      rule,
+      severity: 'error',
+      message,
+      pointer: '',
+      docs: docsFor(rule),
+    });
+
+  if (text.length > MAX_TEXT) {
+    plain(
+      'size-limit',
+      `The file is ${(text.length / 1048576).toFixed(1)} MiB; a task definition is at most 64 KiB, so it was not read further.`,
+    );
+    return findings;
+  }
+  if (text.trim() === '') {
+    plain(
+      'not-a-task-definition',
+      'The file is empty: a task definition file holds one JSON or YAML object.',
+    );
+    return findings;
+  }
+  let parsed;
+  try {
+    parsed = parseSource(text.replace(/^\uFEFF/, ''), options.file);
+  } catch (error) {
+    if (!(error instanceof SourceSyntaxError)) throw error;
+    plain(
+      'syntax',
+      `Not valid ${/\.ya?ml$/i.test(options.file) ? 'YAML' : 'JSON'}: ${error.reason} at line ${error.position.line}, column ${error.position.column}.`,
+      error.position.line,
+      error.position.column,
+    );
+    return findings;
+  }
+  const report = (rule: string, pointer: string, message: string, severity?: Severity) => {
+    const configured = options.severity?.[rule];
+    if (configured === 'off') return;
+    const at = positionOf(parsed.positions, pointer);
+    const ignored = parsed.ignores.get(at.line);
+    if (ignored?.rules.includes(rule) || options.ignore?.some((i) => i.rule === rule)) return;
+    findings.push({
+      file: options.file,
+      line: at.line,
+      column: at.column,
+      rule,
+      severity: configured ?? severity ?? DEFAULTS.get(rule)?.severity ?? 'error',
+      message,
+      pointer,
+      docs: docsFor(rule),
+    });
+  };
+
+  let td = parsed.value;
+  let base = '';
+  if (Array.isArray(td)) {
+    report(
+      'not-a-task-definition',
+      '',
+      `The file holds a JSON array (${td.length} items); a task definition file holds one object.`,
+    );
+    return findings;
+  }
+  if (!isObject(td)) {
+    report(
+      'not-a-task-definition',
+      '',
+      `The file holds ${td === null ? 'null' : `a ${typeof td}`}; a task definition file holds one object.`,
+    );
+    return findings;
+  }
+  const lenient = options.normalize === true;
+  const describeSeverity: Severity = lenient ? 'warning' : 'error';
+  if (isObject(td['taskDefinition']) && td['containerDefinitions'] === undefined) {
+    report(
+      'describe-output',
+      '/taskDefinition',
+      `This is describe-task-definition output: the task definition is under "taskDefinition".${lenient ? ' Judged as deploy sends it.' : ' RegisterTaskDefinition takes what is inside it (deploy unwraps it; validate with normalize to judge it that way).'}`,
+      describeSeverity,
+    );
+    td = td['taskDefinition'];
+    base = '/taskDefinition';
+  }
+  // Read-only keys and nulls: reported, then left out of every other check.
+  const definition = structuredClone(td as Json);
+  for (const key of DESCRIBE_ONLY) {
+    if (definition[key] === undefined) continue;
+    report(
+      'describe-output',
+      `${base}/${key}`,
+      `${key} is returned by DescribeTaskDefinition and refused by RegisterTaskDefinition ("Unknown parameter in input")${lenient ? '; deploy strips it' : '; remove it, or validate with normalize to judge the file as deploy sends it'}.`,
+      describeSeverity,
+    );
+    delete definition[key];
+  }
+  const dropNulls = (v: unknown, pointer: string): unknown => {
+    if (Array.isArray(v)) return v.map((x, i) => dropNulls(x, `${pointer}/${i}`));
+    if (!isObject(v)) return v;
+    for (const [k, x] of Object.entries(v)) {
+      if (x === null) {
+        report(
+          'describe-output',
+          `${pointer}/${escape(k)}`,
+          `${k} is null; RegisterTaskDefinition refuses nulls ("Invalid type for parameter ${k}, value: None")${lenient ? '; deploy drops them' : ': leave the key out'}.`,
+          describeSeverity,
+        );
+        delete v[k];
+      } else dropNulls(x, `${pointer}/${escape(k)}`);
+    }
+    return v;
+  };
+  dropNulls(definition, base);
+
+  // Template placeholders: say "render first" once per value, and let the other rules skip them.
+  const placeholders = (v: unknown, pointer: string): void => {
+    if (typeof v === 'string') {
+      if (TEMPLATE.test(v))
+        report(
+          'template-placeholder',
+          pointer,
+          `${JSON.stringify(v)} holds a template placeholder: render the file first (e.g. with render-task-definition), then validate the result.`,
+          'warning',
+        );
+      else if (DOC_PLACEHOLDER.test(v))
+        report(
+          'template-placeholder',
+          pointer,
+          `${JSON.stringify(v)} holds a documentation placeholder (${DOC_PLACEHOLDER.exec(v)![0]}): fill in the real value.`,
+          'notice',
+        );
+    } else if (Array.isArray(v)) v.forEach((x, i) => placeholders(x, `${pointer}/${i}`));
+    else if (isObject(v)) for (const [k, x] of Object.entries(v)) placeholders(x, `${pointer}/${escape(k)}`);
+  };
+  placeholders(definition, base);
+  const containers = Array.isArray(definition['containerDefinitions'])
+    ? (definition['containerDefinitions'] as unknown[]).filter(isObject)
+    : [];
+  containers.forEach((c, i) => {
+    if (typeof c['image'] === 'string' && c['image'].trim() === '')
+      report(
+        'template-placeholder',
+        `${base}/containerDefinitions/${i}/image`,
+        `container ${JSON.stringify(c['name'] ?? i + 1)} has a blank image: fill it in with render-task-definition (image or images) before registering.`,
+        'error',
+      );
+  });
+
+  checkShape(SHAPE, `struct:${SHAPE.root}`, definition, base, (rule, pointer, message) =>
+    report(rule, pointer, message),
+  );
+
+  const profile = options.profile ?? 'auto';
+  const compat = Array.isArray(definition['requiresCompatibilities'])
+    ? (definition['requiresCompatibilities'] as unknown[])
+    : [];
+  const os = isObject(definition['runtimePlatform'])
+    ? String(definition['runtimePlatform']['operatingSystemFamily'] ?? '')
+    : '';
+  const windows = profile === 'windows' || os.startsWith('WINDOWS');
+  const ctx: RuleContext = {
+    td: definition,
+    containers,
+    fargate: profile === 'fargate' || compat.includes('FARGATE'),
+    windows,
+    profile,
+    networkMode:
+      typeof definition['networkMode'] === 'string'
+        ? definition['networkMode']
+        : windows
+          ? 'default'
+          : 'bridge',
+    bytes: Buffer.byteLength(JSON.stringify(definition)),
+    report: (rule, pointer, message) => report(rule, `${base}${pointer}`, message),
+  };
+  for (const rule of RULES) {
+    if (rule.profiles && !rule.profiles.includes(profile)) continue;
+    rule.check?.(ctx);
+  }
+  return dedupe(findings);
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings
+    .filter((f) => {
+      const key = `${f.rule}\0${f.pointer}\0${f.message}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+export const SEVERITY_ORDER: Record<Severity, number> = { error: 3, warning: 2, notice: 1 };
