@@ -49,7 +49,7 @@ for (const r of rollouts) {
   );
 }
 
-const v = validateThroughput(5);
+const v = await validateThroughput(5);
 console.log(
   `\nValidator: ${v.filesPerSecond} files/s (median of 5 passes of 10,000 files from ${v.source}, ${v.findingsPerPass} findings per pass; aim: at least 2,000)`,
 );

@@ -5,11 +5,13 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { preloadYaml } from '../src/validate/source.js';
 import { validateText } from '../src/validate/validate.js';
 import { ROOT } from '../test/harness/runner.js';
 import { median } from './cold-start.js';
 
-export function validateThroughput(passes: number) {
+export async function validateThroughput(passes: number) {
+  await preloadYaml();
   const corpus = join(ROOT, '..', 'shared', 'corpus', 'task-definitions');
   const fixtures = join(ROOT, 'test', 'fixtures', 'task-definitions');
   const source = existsSync(corpus) ? corpus : fixtures;

@@ -6,14 +6,12 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
-import picomatch from 'picomatch';
-import { glob } from 'tinyglobby';
 import { UserError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { type ValidateConfig, readConfig } from './config.js';
 import { docsFor, type Finding, type Profile, RULES_DOC, type Severity } from './findings.js';
 import { RULES } from './rules.js';
-import { parseSource } from './source.js';
+import { isYamlSource, parseSource, preloadYaml } from './source.js';
 import { validateText } from './validate.js';
 
 export const DEFAULT_FILES = ['**/task-definition*.json', '.aws/*.json', '**/taskdef*.y*ml'];
@@ -48,6 +46,7 @@ export async function loadConfig(cwd: string, path: string | undefined): Promise
   }
   let doc: unknown;
   try {
+    await preloadYaml();
     doc = parseSource(text, file).value;
   } catch (error) {
     throw new UserError(`The config file ${file} is not valid YAML: ${(error as Error).message}`);
@@ -59,13 +58,18 @@ export async function validateFiles(options: RunOptions): Promise<RunResult> {
   const config = await loadConfig(options.cwd, options.config);
   const files: string[] = [];
   for (const pattern of options.patterns) {
-    const matched = await glob(pattern, {
-      cwd: options.cwd,
-      ignore: IGNORED_DIRS,
-      dot: true,
-      onlyFiles: true,
-    });
-    if (!matched.length && !/[*?[{]/.test(pattern)) {
+    // The glob library loads only for patterns that need it; a plain path is just checked.
+    // The glob library loads only for patterns that need it; a plain path is just checked.
+    const isGlob = /[*?[{]/.test(pattern);
+    const matched = isGlob
+      ? await (
+          await import('tinyglobby')
+        ).glob(pattern, { cwd: options.cwd, ignore: IGNORED_DIRS, dot: true, onlyFiles: true })
+      : await stat(isAbsolute(pattern) ? pattern : join(options.cwd, pattern)).then(
+          (st) => (st.isFile() ? [pattern.replace(/^\.\//, '')] : []),
+          () => [],
+        );
+    if (!matched.length && !isGlob) {
       throw new UserError(`${pattern} does not exist (paths are relative to ${options.cwd}).`);
     }
     files.push(...matched);
@@ -78,13 +82,14 @@ export async function validateFiles(options: RunOptions): Promise<RunResult> {
   }
   const findings: Finding[] = [];
   const ignored: RunResult['ignored'] = [];
+  const picomatch =
+    config?.files.length || config?.ignore.length ? (await import('picomatch')).default : undefined;
+  const matches = (glob: string, file: string) => picomatch!(glob, { dot: true })(file);
   for (const file of unique) {
-    const path = join(options.cwd, file);
+    const path = isAbsolute(file) ? file : join(options.cwd, file);
     const profile =
-      config?.files.find((f) => picomatch(f.match, { dot: true })(file))?.profile ??
-      options.profile ??
-      config?.profile;
-    const ignore = (config?.ignore ?? []).filter((i) => picomatch(i.files, { dot: true })(file));
+      config?.files.find((f) => matches(f.match, file))?.profile ?? options.profile ?? config?.profile;
+    const ignore = (config?.ignore ?? []).filter((i) => matches(i.files, file));
     const whole = (rule: string, message: string) =>
       findings.push({
         file,
@@ -107,6 +112,7 @@ export async function validateFiles(options: RunOptions): Promise<RunResult> {
         continue;
       }
       text = await readFile(path, 'utf8');
+      if (isYamlSource(text, file)) await preloadYaml();
     } catch (error) {
       whole('syntax', `Cannot read the file: ${(error as Error).message}`);
       continue;

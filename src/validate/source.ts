@@ -2,7 +2,8 @@
  * Task definition files, JSON or YAML, parsed with the position of every value (JSON Pointer → line and
  * column; for an object member, where its key is), so that a finding can point at the exact line.
  */
-import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import type * as YamlModule from 'yaml';
+import type { Node } from 'yaml';
 import { JsonSyntaxError, parseJson, type SourcePosition } from '../json/parse.js';
 
 export interface ParsedSource {
@@ -24,10 +25,24 @@ export class SourceSyntaxError extends Error {
 
 const escape = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
+type Yaml = typeof YamlModule;
+let yamlLib: Yaml | undefined;
+
+/**
+ * Loads the YAML parser (a chunk of its own in the bundles): JSON-only runs never pay for it. Call it
+ * before parsing YAML; validateFiles does when a file or the config is YAML.
+ */
+export async function preloadYaml(): Promise<void> {
+  yamlLib ??= await import('yaml');
+}
+
+/** Whether a file is read as YAML: .yml/.yaml, or another name whose text does not start like JSON. */
+export const isYamlSource = (text: string, file: string) =>
+  /\.ya?ml$/i.test(file) || (!/\.json$/i.test(file) && !/^\s*[[{]/.test(text));
+
 /** JSON for .json, YAML for .yml/.yaml; any other name is read as JSON when it starts like JSON, else YAML. */
 export function parseSource(text: string, file: string): ParsedSource {
-  const yaml = /\.ya?ml$/i.test(file) || (!/\.json$/i.test(file) && !/^\s*[[{]/.test(text));
-  if (!yaml) {
+  if (!isYamlSource(text, file)) {
     try {
       const { value, positions } = parseJson(text, { positions: true });
       return { value, positions, format: 'json', ignores: new Map() };
@@ -36,6 +51,8 @@ export function parseSource(text: string, file: string): ParsedSource {
       throw error;
     }
   }
+  if (!yamlLib) throw new Error(`${file} is YAML: call preloadYaml() before parsing it`);
+  const { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } = yamlLib;
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const first = doc.errors[0];
@@ -68,13 +85,13 @@ export function parseSource(text: string, file: string): ParsedSource {
     }
   };
   walk(doc.contents as Node | null, '', (doc.contents as Node | null)?.range?.[0] ?? 0);
-  return { value: doc.toJS(), positions, format: 'yaml', ignores: yamlIgnores(doc, text) };
+  return { value: doc.toJS(), positions, format: 'yaml', ignores: yamlIgnores(text) };
 }
 
 const IGNORE = /#\s*ecs-shipyard-ignore\s+([\w,\s-]+?)(?::\s*(.*))?$/;
 
 /** `# ecs-shipyard-ignore rule-a, rule-b: why` silences those rules on its own line and the next (the reason is required). */
-function yamlIgnores(_doc: Document, text: string): ParsedSource['ignores'] {
+function yamlIgnores(text: string): ParsedSource['ignores'] {
   const out: ParsedSource['ignores'] = new Map();
   text.split('\n').forEach((line, i) => {
     const m = IGNORE.exec(line);

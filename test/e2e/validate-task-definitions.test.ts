@@ -167,3 +167,15 @@ describe('the CLI (dist/cli)', () => {
     expect(r.stdout).toContain('5 file(s)');
   });
 });
+
+test('the CLI takes absolute paths as well', async () => {
+  const r = await new Promise<number>((resolve) =>
+    execFile(
+      process.execPath,
+      [join(ROOT, 'dist', 'cli', 'index.js'), 'validate', join(FIXTURES, 'good', 'task-definition-web.json')],
+      { cwd: tmpdir() },
+      (error) => resolve(error ? Number((error as { code?: number }).code ?? 1) : 0),
+    ),
+  );
+  expect(r).toBe(0);
+});

@@ -1,13 +1,15 @@
 // Each validator rule fires on a definition that breaks it, at the value it is about, and stays quiet
 // on a good Fargate definition; YAML positions, ignores, profiles and the describe-output mode.
-import { describe, expect, test } from '@jest/globals';
+import { beforeAll, describe, expect, test } from '@jest/globals';
 import { readConfig } from '../../src/validate/config.js';
 import type { Profile } from '../../src/validate/findings.js';
 import { RULES } from '../../src/validate/rules.js';
 import { nearest } from '../../src/validate/shape-check.js';
+import { preloadYaml } from '../../src/validate/source.js';
 import { validateText } from '../../src/validate/validate.js';
 
 type Json = Record<string, unknown>;
+beforeAll(preloadYaml);
 const GOOD: Json = {
   family: 'web',
   networkMode: 'awsvpc',
