@@ -2,6 +2,7 @@
  * The validator: one task definition file's text in, findings out — each on the line and column of the
  * value it is about, with a rule id, a severity and a link to the rule's page. Offline: no AWS call.
  */
+import { DESCRIBE_ONLY_FIELDS } from '../taskdef/normalize.js';
 import { docsFor, type Finding, type Profile, type Severity } from './findings.js';
 import { DOC_PLACEHOLDER, RULES, type RuleContext, TEMPLATE } from './rules.js';
 import { SHAPE } from './shape.generated.js';
@@ -21,17 +22,6 @@ export interface ValidateOptions {
   ignore?: readonly { rule: string; reason: string }[];
 }
 
-/** The fields only DescribeTaskDefinition returns (the ones the deploy action strips). */
-export const DESCRIBE_ONLY = [
-  'taskDefinitionArn',
-  'revision',
-  'status',
-  'requiresAttributes',
-  'compatibilities',
-  'registeredAt',
-  'registeredBy',
-  'deregisteredAt',
-];
 const MAX_TEXT = 1024 * 1024;
 const DEFAULTS = new Map(RULES.map((r) => [r.id, r] as const));
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -128,7 +118,7 @@ export function validateText(text: string, options: ValidateOptions): Finding[] 
   }
   // Read-only keys and nulls: reported, then left out of every other check.
   const definition = structuredClone(td as Json);
-  for (const key of DESCRIBE_ONLY) {
+  for (const key of DESCRIBE_ONLY_FIELDS) {
     if (definition[key] === undefined) continue;
     report(
       'describe-output',

@@ -206,6 +206,20 @@ export default defineAction({
   },
 });
 
+/** The service settings both controllers apply with UpdateService: count, tags, deployment configuration. */
+function serviceSettings(s: Ctx['settings']) {
+  return {
+    ...(s['desired-count'] !== undefined ? { desiredCount: s['desired-count'] } : {}),
+    ...(s['enable-ecs-managed-tags']
+      ? { enableECSManagedTags: s['enable-ecs-managed-tags'] === 'true' }
+      : {}),
+    ...(s['propagate-tags'] ? { propagateTags: s['propagate-tags'] } : {}),
+    ...(s['deployment-configuration']
+      ? { deploymentConfiguration: s['deployment-configuration'] as never }
+      : {}),
+  };
+}
+
 /** A log that also keeps what it said, for the job summary's timeline. */
 function recording(ctx: Ctx): { log: Ctx['log']; lines: string[] } {
   const lines: string[] = [];
@@ -244,14 +258,7 @@ async function deployWithEcs(
     service: t.service,
     taskDefinition: o.arn,
     ...(s['force-new-deployment'] ? { forceNewDeployment: true } : {}),
-    ...(s['desired-count'] !== undefined ? { desiredCount: s['desired-count'] } : {}),
-    ...(s['enable-ecs-managed-tags']
-      ? { enableECSManagedTags: s['enable-ecs-managed-tags'] === 'true' }
-      : {}),
-    ...(s['propagate-tags'] ? { propagateTags: s['propagate-tags'] } : {}),
-    ...(s['deployment-configuration']
-      ? { deploymentConfiguration: s['deployment-configuration'] as never }
-      : {}),
+    ...serviceSettings(s),
     ...(s['capacity-provider-strategy']
       ? { capacityProviderStrategy: s['capacity-provider-strategy'] as never }
       : {}),
@@ -353,16 +360,7 @@ async function deployWithCodeDeploy(
   const { client, ref, waits } = o.prepared;
 
   // Properties CodeDeploy leaves to UpdateService (a task definition is never one of them).
-  const serviceUpdate = {
-    ...(s['desired-count'] !== undefined ? { desiredCount: s['desired-count'] } : {}),
-    ...(s['enable-ecs-managed-tags']
-      ? { enableECSManagedTags: s['enable-ecs-managed-tags'] === 'true' }
-      : {}),
-    ...(s['propagate-tags'] ? { propagateTags: s['propagate-tags'] } : {}),
-    ...(s['deployment-configuration']
-      ? { deploymentConfiguration: s['deployment-configuration'] as never }
-      : {}),
-  };
+  const serviceUpdate = serviceSettings(s);
   if (Object.keys(serviceUpdate).length) {
     await aws.updateService(o.ecs, { cluster: t.cluster, service: t.service, ...serviceUpdate });
   }
