@@ -2,8 +2,8 @@
  * `npm run demo`: starts the local AWS simulator and runs the built actions end to end against it, as a
  * GitHub runner would, printing what a user would see. Needs no AWS account and no Docker.
  * The chain so far: ECR login; the AMI refresh (resolve parent → move recipe → build → AMIs); and
- * render → deploy → follow the rollout, once to success and once to a failure the step explains, then a
- * blue/green deployment through CodeDeploy.
+ * the pull-request check of the task definitions; render → deploy → follow the rollout, once to success
+ * and once to a failure the step explains, then a blue/green deployment through CodeDeploy.
  */
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -129,6 +129,24 @@ try {
     join(workspace, 'web.json'),
     JSON.stringify((sim.scenario.ecs?.taskDefinitions ?? [])[0], null, 2),
   );
+  // The pull-request check first: the definition as committed, judged offline (no AWS call).
+  await writeFile(
+    join(workspace, 'task-definition-typo.json'),
+    JSON.stringify({ ...(sim.scenario.ecs?.taskDefinitions ?? [])[0], cpu: '256', memory: '4096' }, null, 2),
+  );
+  from = sim.requests.length;
+  const checked = await runAction('validate-task-definitions', {
+    inputs: { files: 'web.json\ntask-definition-typo.json' },
+    env: { ...env, GITHUB_WORKSPACE: workspace },
+  });
+  show(
+    'validate-task-definitions: the pull-request check, offline (a wrong Fargate size fails it)',
+    checked,
+    sim,
+    from,
+  );
+  if (checked.exitCode !== 1 || checked.outputs['errors'] !== '1') failures++;
+
   from = sim.requests.length;
   const rendered = await runAction('render-task-definition', {
     inputs: {
