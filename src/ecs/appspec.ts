@@ -5,6 +5,7 @@
  */
 import type { Service } from '@aws-sdk/client-ecs';
 import { UserError } from '../errors.js';
+import { isJsonObject as isObject } from '../json/parse.js';
 
 type Json = Record<string, unknown>;
 
@@ -13,8 +14,6 @@ function field(object: Json, key: string): [string, unknown] | undefined {
   const found = Object.keys(object).find((k) => k.toLowerCase() === key.toLowerCase());
   return found === undefined ? undefined : [found, object[found]];
 }
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The properties of the AppSpec's one ECS service resource; a clear error naming the file when there is none. */
 export function serviceResource(appSpec: unknown, where: string): Json {

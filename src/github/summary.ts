@@ -17,7 +17,10 @@ export const consoleLinks = {
     `${consoleHost(region)}/codesuite/codedeploy/deployments/${id}?region=${region}`,
 };
 
+/** Text made safe for the HTML of a job summary. */
+export const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
 export function link(text: string, href: string): string {
-  const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
-  return `<a href="${escape(href)}">${escape(text)}</a>`;
+  return `<a href="${escapeHtml(href)}">${escapeHtml(text)}</a>`;
 }

@@ -42,7 +42,8 @@ export function positionAt(text: string, offset: number): SourcePosition {
   return { line, column: offset - lineStart + 1, offset };
 }
 
-function escapePointer(key: string): string {
+/** One JSON Pointer (RFC 6901) segment: ~ and / escaped. */
+export function escapePointer(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
@@ -202,3 +203,7 @@ export function parseJson(text: string, options: { positions?: boolean } = {}): 
   if (i < text.length) fail(`unexpected content after the JSON value (${describeHere()})`);
   return { value, positions };
 }
+
+/** A JSON object: not null, not an array. */
+export const isJsonObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);

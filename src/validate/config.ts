@@ -15,6 +15,7 @@
  *         reason: the value is a public test key
  */
 import { UserError } from '../errors.js';
+import { isJsonObject as isObject } from '../json/parse.js';
 import { PROFILES, type Profile, type Severity } from './findings.js';
 import { RULE_IDS } from './rules.js';
 
@@ -27,8 +28,6 @@ export interface ValidateConfig {
 }
 
 const SEVERITIES = ['error', 'warning', 'notice', 'off'];
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Checks a parsed config document; every problem names the file and the key. */
 export function readConfig(doc: unknown, where: string): ValidateConfig {

@@ -3,6 +3,7 @@
  * has them), what fails at run time, and security findings. Each rule has an id, a default severity,
  * a one-line title and the source it rests on; docs/validate-rules.md is generated from this list.
  */
+import { isJsonObject as isObject } from '../json/parse.js';
 import type { Profile, Severity } from './findings.js';
 
 type Json = Record<string, unknown>;
@@ -33,7 +34,6 @@ export interface Rule {
 const DG = 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide';
 const API = 'https://docs.aws.amazon.com/AmazonECS/latest/APIReference';
 const NAME = /^[A-Za-z0-9_-]{1,255}$/;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const list = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isObject) : []);
 const strings = (v: unknown): string[] =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];

@@ -3,11 +3,10 @@
  * the installed SDK declares them (shape.generated.ts). Unknown keys are warnings with the nearest real
  * key; wrong types, enum values and missing required members are errors.
  */
+import { escapePointer } from '../json/parse.js';
 import type { ShapeRef, TaskDefinitionShape } from './shape.js';
 
 type Report = (rule: string, pointer: string, message: string) => void;
-
-const escape = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
 function distance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
@@ -111,7 +110,7 @@ export function checkShape(
       return;
     }
     for (const [k, v] of Object.entries(value as Record<string, unknown>))
-      checkShape(shape, ref.slice(4), v, `${pointer}/${escape(k)}`, report);
+      checkShape(shape, ref.slice(4), v, `${pointer}/${escapePointer(k)}`, report);
     return;
   }
   const name = ref.slice(7);
@@ -124,7 +123,7 @@ export function checkShape(
   const object = value as Record<string, unknown>;
   for (const [key, member] of Object.entries(object)) {
     const ref = struct.members[key];
-    const at = `${pointer}/${escape(key)}`;
+    const at = `${pointer}/${escapePointer(key)}`;
     if (ref === undefined) {
       const near = nearest(key, members);
       report(

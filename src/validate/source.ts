@@ -4,7 +4,7 @@
  */
 import type * as YamlModule from 'yaml';
 import type { Node } from 'yaml';
-import { JsonSyntaxError, parseJson, type SourcePosition } from '../json/parse.js';
+import { escapePointer, JsonSyntaxError, parseJson, type SourcePosition } from '../json/parse.js';
 
 export interface ParsedSource {
   value: unknown;
@@ -22,8 +22,6 @@ export class SourceSyntaxError extends Error {
     super(reason);
   }
 }
-
-const escape = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
 type Yaml = typeof YamlModule;
 let yamlLib: Yaml | undefined;
@@ -76,7 +74,7 @@ export function parseSource(text: string, file: string): ParsedSource {
         if (!isPair(item)) continue;
         const key = isScalar(item.key) ? String(item.key.value) : String(item.key);
         const keyAt = (item.key as Node | null)?.range?.[0];
-        walk(item.value as Node | null, `${pointer}/${escape(key)}`, keyAt);
+        walk(item.value as Node | null, `${pointer}/${escapePointer(key)}`, keyAt);
       }
     } else if (isSeq(node)) {
       node.items.forEach((item, i) =>

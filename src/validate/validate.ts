@@ -2,6 +2,7 @@
  * The validator: one task definition file's text in, findings out — each on the line and column of the
  * value it is about, with a rule id, a severity and a link to the rule's page. Offline: no AWS call.
  */
+import { escapePointer, isJsonObject as isObject } from '../json/parse.js';
 import { DESCRIBE_ONLY_FIELDS } from '../taskdef/normalize.js';
 import { docsFor, type Finding, type Profile, type Severity } from './findings.js';
 import { DOC_PLACEHOLDER, RULES, type RuleContext, TEMPLATE } from './rules.js';
@@ -24,8 +25,6 @@ export interface ValidateOptions {
 
 const MAX_TEXT = 1024 * 1024;
 const DEFAULTS = new Map(RULES.map((r) => [r.id, r] as const));
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const escape = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
 export function validateText(text: string, options: ValidateOptions): Finding[] {
   const findings: Finding[] = [];
@@ -135,12 +134,12 @@ export function validateText(text: string, options: ValidateOptions): Finding[] 
       if (x === null) {
         report(
           'describe-output',
-          `${pointer}/${escape(k)}`,
+          `${pointer}/${escapePointer(k)}`,
           `${k} is null; RegisterTaskDefinition refuses nulls ("Invalid type for parameter ${k}, value: None")${lenient ? '; deploy drops them' : ': leave the key out'}.`,
           describeSeverity,
         );
         delete v[k];
-      } else dropNulls(x, `${pointer}/${escape(k)}`);
+      } else dropNulls(x, `${pointer}/${escapePointer(k)}`);
     }
     return v;
   };
@@ -164,7 +163,8 @@ export function validateText(text: string, options: ValidateOptions): Finding[] 
           'notice',
         );
     } else if (Array.isArray(v)) v.forEach((x, i) => placeholders(x, `${pointer}/${i}`));
-    else if (isObject(v)) for (const [k, x] of Object.entries(v)) placeholders(x, `${pointer}/${escape(k)}`);
+    else if (isObject(v))
+      for (const [k, x] of Object.entries(v)) placeholders(x, `${pointer}/${escapePointer(k)}`);
   };
   placeholders(definition, base);
   const containers = Array.isArray(definition['containerDefinitions'])

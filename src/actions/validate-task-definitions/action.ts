@@ -9,6 +9,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import { UserError } from '../../errors.js';
 import { defineAction } from '../../github/action.js';
 import { annotate } from '../../github/annotations.js';
+import { escapeHtml } from '../../github/summary.js';
 import { boolean, oneOf, parsed, text } from '../../github/inputs.js';
 import { type Finding, PROFILES } from '../../validate/findings.js';
 import { DEFAULT_FILES, toSarif, validateFiles } from '../../validate/run.js';
@@ -135,7 +136,3 @@ export default defineAction({
     }
   },
 });
-
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
