@@ -294,6 +294,14 @@ describe('deploy to a CODE_DEPLOY service refuses what cannot work, before regis
       /Input 'codedeploy-appspec' names .*nothing\.yaml, which does not exist/,
     ],
     [
+      { 'codedeploy-application': 'my app' },
+      /^Input 'codedeploy-application' has the value "my app", which is not accepted: a CodeDeploy application name/,
+    ],
+    [
+      { 'codedeploy-deployment-config': 'All at once!' },
+      /^Input 'codedeploy-deployment-config' has the value "All at once!", which is not accepted/,
+    ],
+    [
       { 'codedeploy-wait-until': 'done' },
       /Input 'codedeploy-wait-until' has the value "done", which is not accepted: one of succeeded, traffic-shifted, ready/,
     ],

@@ -100,6 +100,10 @@ describe('validate-task-definitions, run from dist', () => {
     ],
     [{ 'fail-on': 'notice' }, /^Input 'fail-on' has the value "notice"/],
     [
+      { normalize: 'maybe' },
+      /^Input 'normalize' has the value "maybe", which is not accepted: true or false/,
+    ],
+    [
       { files: 'defs/good/*', config: 'bad-config.yml' },
       /bad-config\.yml: validate\.severity names "no-such-rule", which is not a rule id/,
     ],
