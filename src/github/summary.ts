@@ -9,6 +9,8 @@ function consoleHost(region: string): string {
 export const consoleLinks = {
   ecrPrivateRepositories: (region: string) =>
     `${consoleHost(region)}/ecr/private-registry/repositories?region=${region}`,
+  ecrRepository: (region: string, account: string, name: string) =>
+    `${consoleHost(region)}/ecr/repositories/private/${account}/${name}?region=${region}`,
   ecrPublicRepositories: () =>
     `${consoleHost('us-east-1')}/ecr/public-registry/repositories?region=us-east-1`,
   ecsService: (region: string, cluster: string, service: string) =>

@@ -44,6 +44,11 @@ test.each([
   ],
   ['render-task-definition', 'render-task-definition', [{ family: 'demo-web' }]],
   [
+    'ecr-repository',
+    'ecr-repository',
+    [{ repository: 'iam-check' }, { repository: 'iam-check' }, { repository: 'web', 'if-missing': 'fail' }],
+  ],
+  [
     'run-task',
     'run-task',
     [

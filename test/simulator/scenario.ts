@@ -35,6 +35,8 @@ export interface EcrRepositorySeed {
   account?: string;
   region?: string;
   imageTagMutability?: string;
+  /** Exclusion filters of a *_WITH_EXCLUSION repository. */
+  mutableTags?: string[];
   scanOnPush?: boolean;
   createdAt?: string;
 }

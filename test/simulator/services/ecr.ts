@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { AwsError, invalidParameter, notFound } from '../errors.js';
 import { DEFAULT_ACCOUNT, type EcrRepositorySeed } from '../scenario.js';
 import type { JsonService, RequestContext, Simulator } from '../server.js';
-import { int, list, str, struct } from '../shapes.js';
+import { bool, int, list, str, struct } from '../shapes.js';
 
 const REGISTRY_ID = str({ pattern: '[0-9]{12}' });
 const REPOSITORY_NAME = str({
@@ -18,6 +18,9 @@ interface Repository {
   name: string;
   imageTagMutability: string;
   scanOnPush: boolean;
+  exclusions: string[];
+  encryptionType: string;
+  kmsKey?: string;
   createdAt: number;
 }
 
@@ -38,6 +41,8 @@ export function ecrState(sim: Simulator): EcrState {
         name: s.name,
         imageTagMutability: s.imageTagMutability ?? 'MUTABLE',
         scanOnPush: s.scanOnPush ?? false,
+        exclusions: s.mutableTags ?? [],
+        encryptionType: 'AES256',
         createdAt: s.createdAt ? Date.parse(s.createdAt) : sim.now(),
       })),
       passwords: new Map(),
@@ -90,6 +95,30 @@ function decodeToken(token: string): number {
   );
 }
 
+const registryHost = (sim: Simulator, account: string, region: string) =>
+  registryEndpoint(sim, account, region).replace(/^https?:\/\//, '');
+
+function describeRepository(r: Repository, host: string) {
+  return {
+    repositoryArn: `arn:aws:ecr:${r.region}:${r.account}:repository/${r.name}`,
+    registryId: r.account,
+    repositoryName: r.name,
+    repositoryUri: `${host}/${r.name}`,
+    createdAt: r.createdAt / 1000,
+    imageTagMutability: r.imageTagMutability,
+    ...(r.exclusions.length
+      ? {
+          imageTagMutabilityExclusionFilters: r.exclusions.map((filter) => ({
+            filterType: 'WILDCARD',
+            filter,
+          })),
+        }
+      : {}),
+    imageScanningConfiguration: { scanOnPush: r.scanOnPush },
+    encryptionConfiguration: { encryptionType: r.encryptionType, ...(r.kmsKey ? { kmsKey: r.kmsKey } : {}) },
+  };
+}
+
 export const ecrService: JsonService = {
   protocol: 'awsJson1_1',
   name: 'ecr',
@@ -140,20 +169,85 @@ export const ecrService: JsonService = {
         const offset = input['nextToken'] ? decodeToken(input['nextToken'] as string) : 0;
         const max = (input['maxResults'] as number | undefined) ?? 100;
         const page = selected.slice(offset, offset + max);
-        const host = registryEndpoint(ctx.sim, registryId, ctx.region).replace(/^https?:\/\//, '');
+        const host = registryHost(ctx.sim, registryId, ctx.region);
         return {
-          repositories: page.map((r) => ({
-            repositoryArn: `arn:aws:ecr:${r.region}:${r.account}:repository/${r.name}`,
-            registryId: r.account,
-            repositoryName: r.name,
-            repositoryUri: `${host}/${r.name}`,
-            createdAt: r.createdAt / 1000,
-            imageTagMutability: r.imageTagMutability,
-            imageScanningConfiguration: { scanOnPush: r.scanOnPush },
-            encryptionConfiguration: { encryptionType: 'AES256' },
-          })),
+          repositories: page.map((r) => describeRepository(r, host)),
           ...(offset + max < selected.length ? { nextToken: encodeToken(offset + max) } : {}),
         };
+      },
+    },
+    CreateRepository: {
+      input: struct(
+        {
+          registryId: REGISTRY_ID,
+          repositoryName: REPOSITORY_NAME,
+          imageTagMutability: str({
+            enum: ['MUTABLE', 'IMMUTABLE', 'IMMUTABLE_WITH_EXCLUSION', 'MUTABLE_WITH_EXCLUSION'],
+          }),
+          imageTagMutabilityExclusionFilters: list(
+            struct(
+              {
+                filterType: str({ enum: ['WILDCARD'] }),
+                filter: str({ min: 1, max: 128, pattern: '[a-zA-Z0-9._*-]+' }),
+              },
+              ['filterType', 'filter'],
+            ),
+            { min: 1, max: 5 },
+          ),
+          imageScanningConfiguration: struct({ scanOnPush: bool }),
+          encryptionConfiguration: struct(
+            {
+              encryptionType: str({ enum: ['AES256', 'KMS', 'KMS_DSSE'] }),
+              kmsKey: str({ min: 1, max: 2048 }),
+            },
+            ['encryptionType'],
+          ),
+          tags: list(struct({ Key: str(), Value: str() })),
+        },
+        ['repositoryName'],
+      ),
+      handler(input, ctx) {
+        const account = (input['registryId'] as string | undefined) ?? ctx.account;
+        if (account !== ctx.account) {
+          throw new AwsError(
+            'InvalidParameterException',
+            `Invalid parameter at 'registryId': a repository can only be created in the caller's own registry (${ctx.account})`,
+          );
+        }
+        const name = input['repositoryName'] as string;
+        const state = ecrState(ctx.sim);
+        if (
+          state.repositories.some((r) => r.account === account && r.region === ctx.region && r.name === name)
+        ) {
+          throw new AwsError(
+            'RepositoryAlreadyExistsException',
+            `The repository with name '${name}' already exists in the registry with id '${account}'`,
+          );
+        }
+        const mutability = (input['imageTagMutability'] as string | undefined) ?? 'MUTABLE';
+        const filters =
+          (input['imageTagMutabilityExclusionFilters'] as { filter: string }[] | undefined) ?? [];
+        if (mutability.endsWith('_WITH_EXCLUSION') !== filters.length > 0) {
+          throw invalidParameter(
+            'Invalid parameter: imageTagMutabilityExclusionFilters must be given with, and only with, a *_WITH_EXCLUSION imageTagMutability',
+          );
+        }
+        const encryption = input['encryptionConfiguration'] as
+          { encryptionType: string; kmsKey?: string } | undefined;
+        const scanning = input['imageScanningConfiguration'] as { scanOnPush?: boolean } | undefined;
+        const repository: Repository = {
+          account,
+          region: ctx.region,
+          name,
+          imageTagMutability: mutability,
+          exclusions: filters.map((f) => f.filter),
+          scanOnPush: scanning?.scanOnPush ?? false,
+          encryptionType: encryption?.encryptionType ?? 'AES256',
+          ...(encryption?.kmsKey ? { kmsKey: encryption.kmsKey } : {}),
+          createdAt: ctx.sim.now(),
+        };
+        state.repositories.push(repository);
+        return { repository: describeRepository(repository, registryHost(ctx.sim, account, ctx.region)) };
       },
     },
   },
