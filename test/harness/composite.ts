@@ -229,6 +229,8 @@ export async function runSteps(
       ...options.env,
       ...ctx.env,
     };
+    // Folders added through GITHUB_PATH come first, as the runner puts them.
+    env['PATH'] = [...extraPath, options.env?.['PATH'] ?? process.env['PATH'] ?? ''].join(':');
     for (const [k, v] of Object.entries(step.env ?? {})) env[k] = interpolate(String(v), ctx);
     let outputs: Record<string, string> = {};
     let code: number;
@@ -349,4 +351,69 @@ export async function runComposite(
     warnings: r.warnings,
     summary: r.summary,
   };
+}
+
+export interface JobResult extends StepsResult {
+  /** The job's `outputs:`, evaluated after its steps. */
+  outputs: Record<string, string>;
+  /** false when the job's `if:` skipped it. */
+  ran: boolean;
+}
+
+/**
+ * Runs one job of a workflow of this repository, as a `workflow_call` would: the inputs given plus the
+ * declared defaults, the results of the jobs it needs, and the github context.
+ */
+export async function runJob(
+  workflowFile: string,
+  jobName: string,
+  options: StepsOptions & {
+    inputs?: Record<string, string | boolean | number>;
+    needs?: Context['needs'];
+    github?: Record<string, unknown>;
+  },
+): Promise<JobResult> {
+  const { parse } = await import('yaml');
+  const doc = parse(await readFile(join(ROOT, workflowFile), 'utf8')) as {
+    on: { workflow_call?: { inputs?: Record<string, { default?: unknown }> } };
+    jobs: Record<string, { if?: string; steps: Step[]; outputs?: Record<string, string> }>;
+  };
+  const declared = doc.on.workflow_call?.inputs ?? {};
+  for (const name of Object.keys(options.inputs ?? {})) {
+    if (!(name in declared)) throw new Error(`input '${name}' is not declared in ${workflowFile}`);
+  }
+  const inputs: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(declared)) {
+    const value = options.inputs?.[name] ?? spec.default;
+    inputs[name] = value === undefined ? '' : String(value);
+  }
+  const job = doc.jobs[jobName];
+  if (!job) throw new Error(`${workflowFile} has no job ${jobName}`);
+  const ctx: Context = {
+    inputs,
+    steps: {},
+    needs: options.needs ?? {},
+    github: {
+      sha: '0123456789abcdef0123456789abcdef01234567',
+      run_id: '4242',
+      repository: 'octo-org/octo-app',
+      ...options.github,
+    },
+  };
+  if (job.if !== undefined && !condition(job.if, ctx)) {
+    return {
+      steps: {},
+      stdout: '',
+      failed: false,
+      errors: [],
+      warnings: [],
+      summary: '',
+      outputs: {},
+      ran: false,
+    };
+  }
+  const result = await runSteps(job.steps, ctx, options);
+  const outputs: Record<string, string> = {};
+  for (const [name, value] of Object.entries(job.outputs ?? {})) outputs[name] = interpolate(value, ctx);
+  return { ...result, outputs, ran: true };
 }
