@@ -4,6 +4,7 @@ import { buildHour } from './build-hour.js';
 import { rolloutBench } from './rollout.js';
 import { coldStart } from './cold-start.js';
 import { validateThroughput } from './validate.js';
+import { yamlLineCounts } from './yaml-lines.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' } } });
 const runs = Number(values.runs);
@@ -53,3 +54,12 @@ const v = await validateThroughput(5);
 console.log(
   `\nValidator: ${v.filesPerSecond} files/s (median of 5 passes of 10,000 files from ${v.source}, ${v.findingsPerPass} findings per pass; aim: at least 2,000)`,
 );
+
+console.log(
+  '\nLines of YAML a user writes (not blank, not comments): starter template vs official actions by hand',
+);
+for (const r of await yamlLineCounts()) {
+  console.log(
+    `  ${r.useCase.padEnd(40)} ${String(r.ours).padStart(4)} vs ${String(r.byHand).padStart(4)}  (${(r.byHand / r.ours).toFixed(1)}x)`,
+  );
+}

@@ -147,6 +147,20 @@ try {
   );
   if (checked.exitCode !== 1 || checked.outputs['errors'] !== '1') failures++;
 
+  // What build-and-push does before it builds (the build itself needs Docker, which the demo does not).
+  from = sim.requests.length;
+  const repository = await runAction('ecr-repository', {
+    inputs: { repository: 'team/api', 'mutable-tags': 'buildcache' },
+    env,
+  });
+  show(
+    'ecr-repository: the repository a build pushes to, created with scan on push and immutable tags (cache tag exempt)',
+    repository,
+    sim,
+    from,
+  );
+  if (repository.outputs['created'] !== 'true') failures++;
+
   from = sim.requests.length;
   const rendered = await runAction('render-task-definition', {
     inputs: {

@@ -49,7 +49,9 @@ function replaceBetween(text: string, marker: string, content: string, file: str
       ? 'src/imagebuilder/catalog.ts'
       : marker === 'rules'
         ? 'src/validate/rules.ts'
-        : 'action.yml';
+        : marker.startsWith('workflow-')
+          ? 'the workflow'
+          : 'action.yml';
   const start = `<!-- ${marker}:start (generated from ${source} by npm run docs) -->`;
   const end = `<!-- ${marker}:end -->`;
   const a = text.indexOf(start);
@@ -90,7 +92,43 @@ export async function allDocs() {
   // The root action.yml is the deploy action; its page is docs/deploy.md.
   if (existsSync(join(ROOT, 'action.yml'))) pages.push(docsFor('deploy', 'action.yml', true));
   pages.push(rulesDoc());
+  pages.push(workflowsDoc());
   return Promise.all(pages);
+}
+
+interface WorkflowCall {
+  inputs?: Record<string, { description?: string; required?: boolean; default?: unknown; type?: string }>;
+  outputs?: Record<string, { description?: string }>;
+}
+
+/** docs/workflows.md: the inputs and outputs of each reusable workflow, from its workflow_call. */
+async function workflowsDoc() {
+  const path = join(ROOT, 'docs', 'workflows.md');
+  const current = await readFile(path, 'utf8');
+  let expected = current;
+  for (const name of ['rebuild-ecs-ami', 'deploy-ecs-service', 'validate-task-definitions']) {
+    const file = join(ROOT, '.github', 'workflows', `${name}.yml`);
+    const call = (parse(await readFile(file, 'utf8')) as { on: { workflow_call: WorkflowCall } }).on
+      .workflow_call;
+    const shown = (v: unknown) =>
+      v === undefined || v === '' ? '' : `\`${String(v).trim().replace(/\n/g, ' ')}\``;
+    const table = [
+      '| Input | Type | Required | Default | Description |',
+      '| --- | --- | --- | --- | --- |',
+      ...Object.entries(call.inputs ?? {}).map(
+        ([input, i]) =>
+          `| \`${input}\` | ${i.type ?? ''} | ${i.required ? 'yes' : 'no'} | ${cell(shown(i.default))} | ${cell(i.description)} |`,
+      ),
+      '',
+      '| Output | Description |',
+      '| --- | --- |',
+      ...Object.entries(call.outputs ?? {}).map(
+        ([output, o]) => `| \`${output}\` | ${cell(o.description)} |`,
+      ),
+    ].join('\n');
+    expected = replaceBetween(expected, `workflow-${name}`, table, path);
+  }
+  return { path, current, expected };
 }
 
 /** docs/validate-rules.md: one section per validator rule, from the rule list itself. */

@@ -126,40 +126,6 @@ test('only src/actions and src/github import @actions/core (functional core, imp
   }
 });
 
-describe('workflows and composite actions', () => {
-  const ymlFiles = [
-    ...(['.github/workflows', 'workflows-templates'] as const).flatMap((d) =>
-      existsSync(join(ROOT, d))
-        ? readdirSync(join(ROOT, d))
-            .filter((f) => f.endsWith('.yml'))
-            .map((f) => join(d, f))
-        : [],
-    ),
-    ...readdirSync(ROOT)
-      .filter((d) => existsSync(join(ROOT, d, 'action.yml')))
-      .map((d) => join(d, 'action.yml')),
-  ];
-  const steps = (doc: Record<string, unknown>): Record<string, unknown>[] => {
-    const jobs = Object.values((doc['jobs'] ?? {}) as Record<string, { steps?: Record<string, unknown>[] }>);
-    const runs = (doc['runs'] ?? {}) as { steps?: Record<string, unknown>[] };
-    return [...jobs.flatMap((j) => j.steps ?? []), ...(runs.steps ?? [])];
-  };
-
-  test.each(ymlFiles)('%s: no expression inside a run: script (pass values through env:)', (file) => {
-    for (const step of steps(parse(readFileSync(join(ROOT, file), 'utf8')) as Record<string, unknown>)) {
-      if (typeof step['run'] === 'string') expect(step['run']).not.toMatch(/\$\{\{/);
-    }
-  });
-
-  test.each(ymlFiles)('%s: actions from other repositories are pinned by commit SHA', (file) => {
-    for (const step of steps(parse(readFileSync(join(ROOT, file), 'utf8')) as Record<string, unknown>)) {
-      const uses = step['uses'];
-      if (typeof uses !== 'string' || uses.startsWith('./') || uses.startsWith('docker://')) continue;
-      expect(uses).toMatch(/@[0-9a-f]{40}$/);
-    }
-  });
-});
-
 test('composite actions keep the defaults of the actions whose bundles they run', async () => {
   const composites = readdirSync(ROOT).filter((d) => {
     const file = join(ROOT, d, 'action.yml');

@@ -416,3 +416,27 @@ test('the rebuild template runs on a schedule and by hand; deploy on push; valid
   expect(on('deploy-ecs-service')).toContain('push');
   expect(on('validate-task-definitions')).toContain('pull_request');
 });
+
+test.each(ymlIn('bench/yaml-lines').map((f) => [f]))(
+  '%s (the by-hand comparison) is a valid workflow, pinned as ours are',
+  (file) => {
+    const text = read(file);
+    expect(validator.validateWorkflow(text).errors).toEqual([]);
+    for (const m of text.matchAll(/uses:\s*(\S+)(.*)/g)) {
+      expect(m[1]).toMatch(/@[0-9a-f]{40}$/);
+      expect(m[2]).toMatch(/#\s*v\d/);
+    }
+  },
+);
+
+test.each([...WORKFLOWS, ...TEMPLATES, ...COMPOSITES].map((f) => [f]))(
+  '%s: no expression inside a run: script (values go through env:)',
+  (file) => {
+    const doc = parse(read(file)) as Workflow & ActionYml;
+    const steps = [
+      ...Object.values(doc.jobs ?? {}).flatMap((j) => j.steps ?? []),
+      ...(doc.runs?.steps ?? []),
+    ];
+    for (const step of steps) if (typeof step.run === 'string') expect(step.run).not.toMatch(/\$\{\{/);
+  },
+);
