@@ -26,16 +26,20 @@ const awsCredentials: Stub = (inputs) => {
   return { 'aws-account-id': '111122223333' };
 };
 
+const DEPLOY = {
+  'role-to-assume': 'arn:aws:iam::111122223333:role/deploy',
+  region: 'us-east-1',
+  cluster: 'prod',
+  service: 'web',
+  container: 'web',
+};
+
 test('deploy-ecs-service: the deploy job renders the built image into the task definition and deploys it', async () => {
   const image = '111122223333.dkr.ecr.us-east-1.amazonaws.com/web@sha256:' + 'ab'.repeat(32);
   const job = await runJob('.github/workflows/deploy-ecs-service.yml', 'deploy', {
     inputs: {
-      'role-to-assume': 'arn:aws:iam::111122223333:role/deploy',
-      region: 'us-east-1',
-      cluster: 'prod',
-      service: 'web',
+      ...DEPLOY,
       'task-definition': 'test/fixtures/task-definitions/good/task-definition-web.json',
-      container: 'web',
       repository: 'web',
       timeout: '5m',
     },
@@ -63,14 +67,7 @@ test('deploy-ecs-service: the deploy job does not run after a failed build or ch
     { build: { result: 'success', outputs: {} }, validate: { result: 'failure', outputs: {} } },
   ]) {
     const job = await runJob('.github/workflows/deploy-ecs-service.yml', 'deploy', {
-      inputs: {
-        'role-to-assume': 'arn:aws:iam::111122223333:role/deploy',
-        region: 'us-east-1',
-        cluster: 'prod',
-        service: 'web',
-        'task-definition': 'x.json',
-        container: 'web',
-      },
+      inputs: { ...DEPLOY, 'task-definition': 'x.json' },
       needs,
       env: env(),
     });
@@ -78,15 +75,7 @@ test('deploy-ecs-service: the deploy job does not run after a failed build or ch
   }
   // And no build job when an image is given.
   const build = await runJob('.github/workflows/deploy-ecs-service.yml', 'build', {
-    inputs: {
-      'role-to-assume': 'arn:aws:iam::111122223333:role/deploy',
-      region: 'us-east-1',
-      cluster: 'prod',
-      service: 'web',
-      'task-definition': 'x.json',
-      container: 'web',
-      image: 'nginx:1.27',
-    },
+    inputs: { ...DEPLOY, 'task-definition': 'x.json', image: 'nginx:1.27' },
     env: env(),
   });
   expect(build.ran).toBe(false);
