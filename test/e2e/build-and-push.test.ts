@@ -137,6 +137,16 @@ test.each([
   [{ tags: 'v1,buildcache' }, /also the cache-tag/],
   [{ builder: 'nope' }, /Input 'builder' has the value "nope".*docker buildx ls/],
   [{ repository: 'Web' }, /Input 'repository' has the value "Web".*lower case/],
+  [{ labels: 'no-value' }, /Input 'labels' has the value "no-value".*name=value/],
+  [{ 'cache-tag': 'bad tag' }, /Input 'cache-tag' has the value "bad tag"/],
+  [{ provenance: 'maybe' }, /Input 'provenance' has the value "maybe".*true or false/],
+  [{ logout: 'no' }, /Input 'logout' has the value "no".*true or false/],
+  [{ 'create-repository': 'yes' }, /Input 'create-repository' has the value "yes"/],
+  [{ target: '-x' }, /Input 'target' has the value "-x".*build stage name/],
+  [{ 'scan-on-push': 'on' }, /Input 'scan-on-push' has the value "on"/],
+  [{ 'tag-mutability': 'FROZEN' }, /Input 'tag-mutability' has the value "FROZEN"/],
+  [{ registry: '12345' }, /Input 'registry' has the value "12345"/],
+  [{ region: 'mars-1' }, /Input 'region' has the value "mars-1"/],
 ] as [Record<string, string>, RegExp][])(
   'bad input %j fails before any AWS call or build',
   async (bad, message) => {

@@ -114,6 +114,11 @@ test.each([
   [{ repository: 'public.ecr.aws/x/web' }, /Input 'repository'/],
   [{ repository: 'web', registry: 'public.ecr.aws' }, /ECR Public repositories are not supported/],
   [{ repository: 'web', 'tag-mutability': 'immutable' }, /did you mean 'IMMUTABLE'/],
+  [{ repository: 'web', 'if-missing': 'skip' }, /Input 'if-missing' has the value "skip".*create, fail/],
+  [{ repository: 'web', 'scan-on-push': 'on' }, /Input 'scan-on-push' has the value "on"/],
+  [{ repository: 'web', encryption: 'DSSE' }, /Input 'encryption' has the value "DSSE".*AES256, KMS/],
+  [{ repository: 'web', encryption: 'KMS', 'kms-key': 'my key' }, /Input 'kms-key' has the value "my key"/],
+  [{ repository: 'web', region: 'mars-1' }, /Input 'region' has the value "mars-1"/],
   [{ repository: 'web', 'kms-key': 'alias/x' }, /input 'encryption' is AES256/],
   [{ repository: 'web', 'mutable-tags': '*' }, /Input 'mutable-tags' item 1 "\*"/],
   [
