@@ -4,12 +4,15 @@
 // src/actions/<action>/index.ts. Nothing here lists the actions by hand.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import ncc from '@vercel/ncc';
 import { minify } from 'terser';
 import { parse } from 'yaml';
 
+const run = promisify(execFile);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export function discoverActions() {
@@ -55,8 +58,24 @@ export async function build(args = process.argv.slice(2)) {
       if (!actions.some((a) => a.name === d)) await rm(join(distRoot, d), { recursive: true, force: true });
     }
   }
-  for (const action of actions) {
-    if (only.length > 0 && !only.includes(action.name)) continue;
+  const selected = actions.filter((a) => only.length === 0 || only.includes(a.name));
+  if (selected.length > 1) {
+    // webpack keeps memory between bundles: one process per bundle (two at a time) keeps each small.
+    const queue = [...selected];
+    const worker = async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const { stdout } = await run(process.execPath, [
+          fileURLToPath(import.meta.url),
+          ...(outDir ? ['--out', distRoot] : []),
+          next.name,
+        ]);
+        process.stdout.write(stdout);
+      }
+    };
+    await Promise.all([worker(), worker()]);
+    return;
+  }
+  for (const action of selected) {
     const started = Date.now();
     const { code, assets } = await ncc(action.entry, {
       minify: true,

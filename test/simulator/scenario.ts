@@ -62,6 +62,8 @@ export interface Scenario {
   imagebuilder?: ImageBuilderScenario;
   ecs?: EcsScenario;
   codedeploy?: CodeDeployScenario;
+  ec2?: Ec2Scenario;
+  autoscaling?: AutoScalingScenario;
   faults?: Fault[];
 }
 
@@ -84,7 +86,22 @@ export type RolloutPlan =
   | { outcome: 'hang' };
 
 export interface EcsScenario {
-  clusters?: { name: string; status?: 'ACTIVE' | 'INACTIVE' }[];
+  clusters?: {
+    name: string;
+    status?: 'ACTIVE' | 'INACTIVE';
+    /** Capacity provider names (FARGATE, FARGATE_SPOT or those under capacityProviders). */
+    capacityProviders?: string[];
+    /** Container instances registered by hand (in no Auto Scaling group), each on this AMI. */
+    standaloneInstances?: { imageId: string; count?: number }[];
+  }[];
+  /** Auto Scaling group capacity providers (the group is under autoscaling.groups). */
+  capacityProviders?: {
+    name: string;
+    autoScalingGroup: string;
+    managedScaling?: 'ENABLED' | 'DISABLED';
+    managedTerminationProtection?: 'ENABLED' | 'DISABLED';
+    managedDraining?: 'ENABLED' | 'DISABLED';
+  }[];
   /** RegisterTaskDefinition inputs registered at start (revisions count from 1 per family). */
   taskDefinitions?: Record<string, unknown>[];
   /** How one-off tasks (RunTask) of a family go: provisioning, running, then stopping with this exit code. */
@@ -99,6 +116,10 @@ export interface EcsScenario {
     taskDefinition: string;
     desiredCount?: number;
     status?: 'ACTIVE' | 'DRAINING' | 'INACTIVE';
+    /** Default FARGATE. */
+    launchType?: 'EC2' | 'FARGATE';
+    /** Tasks short of the desired count (a service that is not steady). */
+    missingTasks?: number;
     deploymentController?: 'ECS' | 'CODE_DEPLOY' | 'EXTERNAL';
     circuitBreaker?: { enable: boolean; rollback: boolean };
     /** How the next deployments go (the first plan for the first update, and so on; the last repeats). */
@@ -107,6 +128,57 @@ export interface EcsScenario {
     networkConfiguration?: {
       awsvpcConfiguration: { subnets: string[]; securityGroups?: string[]; assignPublicIp?: string };
     };
+  }[];
+}
+
+export interface Ec2Scenario {
+  /** AMIs that exist (besides those of seeded launch templates and finished Image Builder builds). */
+  images?: { imageId: string; region?: string; name?: string }[];
+  launchTemplates?: {
+    name: string;
+    imageId: string;
+    region?: string;
+    instanceType?: string;
+    /** How many versions exist already (each on imageId); default 1. */
+    versions?: number;
+    /** Default: the last. */
+    defaultVersion?: number;
+  }[];
+}
+
+/** How an instance refresh goes, on the simulator's clock. */
+export interface RefreshPlan {
+  /** Pending before the first replacement (default 300 ms). */
+  pendingMs?: number;
+  /** Each batch of replacements (launch, warm-up, health checks, termination; default 1000 ms). */
+  batchMs?: number;
+  /** Fail when replacing instance N+1 (after N replaced), with this reason. */
+  failAfterInstances?: number;
+  reason?: string;
+  /** How long Wait holds out for scale-in protected instances before failing (default 1 h, as AWS). */
+  protectedWaitMs?: number;
+}
+
+export interface AutoScalingScenario {
+  groups?: {
+    name: string;
+    region?: string;
+    launchTemplate: string;
+    /** The version the group launches: "$Default", "$Latest" or a number (default "$Default"). */
+    version?: string;
+    /** The template given through a mixed instances policy (Spot and On-Demand) instead. */
+    mixedInstances?: boolean;
+    /** Launch configuration instead of a template (legacy). */
+    launchConfiguration?: string;
+    instances?: number;
+    /** Instances protected from scale-in (ECS managed termination protection). */
+    protectedFromScaleIn?: boolean;
+    /** Instances on another AMI than the template's (default: the template version's). */
+    imageId?: string;
+    /** How the next refreshes go; the last repeats. */
+    refreshes?: RefreshPlan[];
+    /** A refresh someone else started this long ago, still running. */
+    running?: RefreshPlan & { startedMsAgo?: number };
   }[];
 }
 

@@ -1,7 +1,7 @@
 /**
  * The local AWS simulator: one HTTP server on 127.0.0.1 that speaks the wire protocols of the services
- * ecs-shipyard calls — awsJson1_1 (POST / with X-Amz-Target) and restJson1 (an HTTP route per
- * operation) — so the real SDK clients reach it through AWS_ENDPOINT_URL with dummy credentials.
+ * ecs-shipyard calls — awsJson1_1 (POST / with X-Amz-Target), restJson1 (an HTTP route per
+ * operation) and the two query protocols, ec2 and awsQuery (form-encoded POST, XML answers) — so the real SDK clients reach it through AWS_ENDPOINT_URL with dummy credentials.
  * Services plug in as tables of operations; each request is checked against the operation's input
  * shape, recorded in the request log, and subject to the scenario's faults.
  */
@@ -14,9 +14,12 @@ import { ecrPublicService, ecrService } from './services/ecr.js';
 import { codeDeployService } from './services/codedeploy.js';
 import { ecsService } from './services/ecs.js';
 import { ecsServiceOperations } from './services/ecs-services.js';
+import { ecsCapacityOperations } from './services/ecs-capacity.js';
 import { imageBuilderService } from './services/imagebuilder.js';
 import { logsService } from './services/logs.js';
 import { ssmService } from './services/ssm.js';
+import { autoScalingService, ec2Service } from './services/fleet.js';
+import { parseForm, type QueryStyle, xmlError, xmlResponse } from './query.js';
 import { check, SerializationError, type Shape, validationMessage } from './shapes.js';
 
 export interface RequestContext {
@@ -59,7 +62,21 @@ export interface RestJsonService {
   routes: RestRoute[];
 }
 
-export type Service = JsonService | RestJsonService;
+export interface QueryService {
+  protocol: 'query';
+  style: QueryStyle;
+  name: string;
+  iamPrefix: string;
+  /** SigV4 signing name: EC2 and Auto Scaling share the endpoint and the protocol family. */
+  signingName: string;
+  xmlns: string;
+  /** How this service says "slow down". */
+  throttle: { type: string; status: number };
+  /** Handlers get the form as nested objects of strings and return objects keyed by XML element names. */
+  operations: Record<string, Operation>;
+}
+
+export type Service = JsonService | RestJsonService | QueryService;
 
 export interface LoggedRequest {
   seq: number;
@@ -127,11 +144,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     ...(options.services ?? []),
     ecrService,
     ecrPublicService,
-    { ...ecsService, operations: { ...ecsService.operations, ...ecsServiceOperations } },
+    {
+      ...ecsService,
+      operations: { ...ecsService.operations, ...ecsServiceOperations, ...ecsCapacityOperations },
+    },
     logsService,
     codeDeployService,
     ssmService,
     imageBuilderService,
+    ec2Service,
+    autoScalingService,
   ];
   const faults: FaultSlot[] = (scenario.faults ?? []).map((fault) => ({ fault, seen: 0 }));
   const requests: LoggedRequest[] = [];
@@ -187,11 +209,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     requests.push(entry);
 
     const json = target !== '';
+    const form =
+      !json && String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+    let query: QueryService | undefined;
     const send = (status: number, payload: unknown, extraHeaders: Record<string, string> = {}) => {
       entry.status = status;
-      const text = payload === undefined ? '' : JSON.stringify(payload);
+      const text =
+        typeof payload === 'string' ? payload : payload === undefined ? '' : JSON.stringify(payload);
       res.writeHead(status, {
-        'content-type': json ? 'application/x-amz-json-1.1' : 'application/json',
+        'content-type': query ? 'text/xml' : json ? 'application/x-amz-json-1.1' : 'application/json',
         'x-amzn-requestid': requestId,
         'content-length': Buffer.byteLength(text),
         ...extraHeaders,
@@ -200,6 +226,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     };
     const sendError = (error: AwsError) => {
       entry.error = error.type;
+      if (query) {
+        send(
+          error.status,
+          xmlError(query.style, query.xmlns, error.type, error.message, error.status, requestId),
+        );
+        return;
+      }
       const payload = json ? { __type: error.type, message: error.message } : { message: error.message };
       send(error.status, payload, { 'x-amzn-errortype': `${error.type}:` });
     };
@@ -210,7 +243,27 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       let operationName: string | undefined;
       let operation: Operation | undefined;
       let input: Record<string, unknown> = {};
-      if (json) {
+      if (form) {
+        const signing = auth?.[4];
+        const params = parseForm(body);
+        query = services.find(
+          (s): s is QueryService =>
+            s.protocol === 'query' &&
+            (signing ? s.signingName === signing : s.xmlns.includes(String(params['Version']))),
+        );
+        if (!query)
+          throw new AwsError('UnknownOperationException', `No query service signs as ${signing}`, 404);
+        service = query;
+        operationName = String(params['Action'] ?? '');
+        operation = query.operations[operationName];
+        if (!operation)
+          throw new AwsError(
+            'InvalidAction',
+            `The action ${operationName} is not valid for this web service.`,
+          );
+        const { Action: _action, Version: _version, ...rest } = params;
+        input = rest;
+      } else if (json) {
         const [prefix, name] = target.split('.');
         service = services.find(
           (s): s is JsonService => s.protocol === 'awsJson1_1' && s.targetPrefix === prefix,
@@ -271,8 +324,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           return;
         }
         if (fault.kind === 'latency') await sleep(fault.ms ?? 1000);
-        if (fault.kind === 'throttle')
-          throw new AwsError('ThrottlingException', fault.message ?? 'Rate exceeded', 400);
+        if (fault.kind === 'throttle') {
+          const how =
+            service.protocol === 'query' ? service.throttle : { type: 'ThrottlingException', status: 400 };
+          throw new AwsError(how.type, fault.message ?? 'Rate exceeded', how.status);
+        }
         if (fault.kind === 'error') {
           throw new AwsError(
             fault.type ?? 'InternalFailure',
@@ -301,10 +357,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       for (const action of actions) {
         if (principal.deny?.includes(action) || principal.deny?.includes('*')) {
           const who = principal.arn ?? `arn:aws:sts::${account}:assumed-role/github-actions/ci`;
-          throw new AwsError(
-            'AccessDeniedException',
-            `User: ${who} is not authorized to perform: ${action} on resource: * because no identity-based policy allows the ${action} action`,
-          );
+          const said = `User: ${who} is not authorized to perform: ${action} on resource: * because no identity-based policy allows the ${action} action`;
+          if (service.protocol === 'query' && service.style === 'ec2')
+            throw new AwsError(
+              'UnauthorizedOperation',
+              `You are not authorized to perform this operation. ${said}`,
+              403,
+            );
+          if (service.protocol === 'query') throw new AwsError('AccessDenied', said, 403);
+          throw new AwsError('AccessDeniedException', said);
         }
       }
 
@@ -329,7 +390,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         sim,
         now: clock(),
       });
-      send(200, output ?? {});
+      if (query) {
+        send(
+          200,
+          xmlResponse(
+            query.style,
+            query.xmlns,
+            operationName,
+            (output ?? {}) as Record<string, unknown>,
+            requestId,
+          ),
+        );
+      } else send(200, output ?? {});
     } catch (error) {
       if (error instanceof AwsError) sendError(error);
       else sendError(new AwsError('InternalFailure', `simulator bug: ${(error as Error).message}`, 500));

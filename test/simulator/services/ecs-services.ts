@@ -37,6 +37,9 @@ interface ServiceRecord {
   extraEvents: { at: number; message: string }[];
   createdAt: number;
   desiredCount: number;
+  launchType: 'EC2' | 'FARGATE';
+  /** Tasks short of the desired count, whatever the deployments say. */
+  missingTasks: number;
   loadBalancers: Json[];
   networkConfiguration?: Json;
 }
@@ -52,7 +55,13 @@ interface StandaloneTask {
 }
 
 interface ServicesState {
-  clusters: { name: string; region: string; status: string }[];
+  clusters: {
+    name: string;
+    region: string;
+    status: string;
+    capacityProviders: string[];
+    standaloneInstances: { imageId: string; count?: number }[];
+  }[];
   services: ServiceRecord[];
   tasks: StandaloneTask[];
   seeded: boolean;
@@ -95,7 +104,13 @@ export function servicesState(sim: Simulator, region: string): ServicesState {
     });
   }
   state = {
-    clusters: (scenario.clusters ?? []).map((c) => ({ name: c.name, region, status: c.status ?? 'ACTIVE' })),
+    clusters: (scenario.clusters ?? []).map((c) => ({
+      name: c.name,
+      region,
+      status: c.status ?? 'ACTIVE',
+      capacityProviders: c.capacityProviders ?? [],
+      standaloneInstances: c.standaloneInstances ?? [],
+    })),
     services: (scenario.services ?? []).map((s) => {
       const [family, revision] = s.taskDefinition.split(':');
       const td = tds.find(
@@ -127,6 +142,8 @@ export function servicesState(sim: Simulator, region: string): ServicesState {
         extraEvents: [],
         createdAt: now - 7 * 86_400_000,
         desiredCount: desired,
+        launchType: s.launchType ?? 'FARGATE',
+        missingTasks: s.missingTasks ?? 0,
         loadBalancers: s.loadBalancers ?? [],
         ...(s.networkConfiguration ? { networkConfiguration: s.networkConfiguration } : {}),
       };
@@ -308,7 +325,7 @@ function describeService(svc: ServiceRecord, now: number): Json {
       // ECS stamps a deployment when it changes last: a finished one when it finished.
       updatedAt:
         (v.rolloutState === 'IN_PROGRESS' || v.endedAt === undefined ? now : Math.min(now, v.endedAt)) / 1000,
-      launchType: 'FARGATE',
+      launchType: svc.launchType,
       rolloutState: v.rolloutState,
       rolloutStateReason: v.rolloutStateReason,
     };
@@ -319,9 +336,12 @@ function describeService(svc: ServiceRecord, now: number): Json {
     clusterArn: clusterArn(svc.region, svc.account, svc.cluster),
     status: svc.status,
     desiredCount: svc.desiredCount,
-    runningCount: deployments.reduce((n, d) => n + (d.runningCount as number), 0),
+    runningCount: Math.max(
+      0,
+      deployments.reduce((n, d) => n + (d.runningCount as number), 0) - svc.missingTasks,
+    ),
     pendingCount: deployments.reduce((n, d) => n + (d.pendingCount as number), 0),
-    launchType: 'FARGATE',
+    launchType: svc.launchType,
     taskDefinition: tdArn(primary.record.taskDefinition),
     deploymentConfiguration: {
       deploymentCircuitBreaker: svc.circuitBreaker,
@@ -364,7 +384,7 @@ export function cutOver(
   svc.deployments.sort((a, b) => a.createdAt - b.createdAt);
 }
 
-function findCluster(ctx: RequestContext, ref: string | undefined) {
+export function findCluster(ctx: RequestContext, ref: string | undefined) {
   const name = (ref ?? 'default').replace(/^arn:aws[a-z-]*:ecs:[^:]+:\d{12}:cluster\//, '');
   const cluster = servicesState(ctx.sim, ctx.region).clusters.find((c) => c.name === name);
   if (!cluster) throw new AwsError('ClusterNotFoundException', 'Cluster not found.');
@@ -518,6 +538,7 @@ export const ecsServiceOperations: Record<string, Operation> = {
             clusterArn: clusterArn(ctx.region, ctx.account, c.name),
             clusterName: c.name,
             status: c.status,
+            capacityProviders: c.capacityProviders,
           });
         else failures.push({ arn: clusterArn(ctx.region, ctx.account, name), reason: 'MISSING' });
       }

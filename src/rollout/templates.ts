@@ -1,0 +1,128 @@
+/**
+ * Launch templates: a new version from the version a group launches with, with only the ImageId
+ * changed (EC2 copies everything else from SourceVersion), optionally made the default. A version that
+ * already launches the AMI is kept, and the client token is derived from the template, the source
+ * version and the AMI, so a re-run makes no second version.
+ */
+import { createHash } from 'node:crypto';
+import {
+  CreateLaunchTemplateVersionCommand,
+  DescribeImagesCommand,
+  DescribeLaunchTemplateVersionsCommand,
+  type EC2Client,
+  ModifyLaunchTemplateCommand,
+} from '@aws-sdk/client-ec2';
+import { UserError } from '../errors.js';
+import type { Logger } from '../log.js';
+
+type Ec2 = Pick<EC2Client, 'send'>;
+
+export interface TemplateMove {
+  id: string;
+  name: string;
+  /** The version the group resolved to before, and its AMI. */
+  previousVersion: number;
+  previousImage: string;
+  /** The version that launches the new AMI (new, or the existing one when it already did). */
+  version: number;
+  created: boolean;
+  madeDefault: boolean;
+}
+
+/** Fails, before anything changes, when the AMI is not there for this region's instances to launch. */
+export async function checkImage(ec2: Ec2, ami: string, region: string): Promise<string> {
+  try {
+    const out = await ec2.send(new DescribeImagesCommand({ ImageIds: [ami] }));
+    const image = out.Images?.[0];
+    if (!image) throw Object.assign(new Error('no image'), { name: 'InvalidAMIID.NotFound' });
+    if (image.State && image.State !== 'available') {
+      throw new UserError(
+        `The AMI ${ami} in ${region} is ${image.State}, not available: instances cannot launch from it yet.`,
+      );
+    }
+    return image.Name ?? ami;
+  } catch (error) {
+    const name = (error as { name?: string }).name ?? '';
+    if (name === 'InvalidAMIID.NotFound' || name === 'InvalidAMIID.Unavailable') {
+      throw new UserError(
+        `The AMI ${ami} is not available in ${region}, where the groups launch: AMIs are regional. Give the AMI for ${region} (image-pipeline's 'amis' output lists one per region when the distribution configuration copies it there), or add ${region} to the image's distribution.`,
+      );
+    }
+    throw error;
+  }
+}
+
+export function templateToken(id: string, sourceVersion: number, ami: string): string {
+  return `shipyard-${createHash('sha256').update(`${id}\n${sourceVersion}\n${ami}`).digest('hex').slice(0, 40)}`;
+}
+
+export async function moveTemplate(
+  ec2: Ec2,
+  template: { id: string; name: string; version: string },
+  ami: string,
+  options: { makeDefault: boolean; description: string; log: Logger },
+): Promise<TemplateMove> {
+  const which = /^lt-[0-9a-f]{17}$/.test(template.id)
+    ? { LaunchTemplateId: template.id }
+    : { LaunchTemplateName: template.id };
+  const out = await ec2.send(
+    new DescribeLaunchTemplateVersionsCommand({ ...which, Versions: [template.version] }),
+  );
+  const current = out.LaunchTemplateVersions?.[0];
+  const id = current?.LaunchTemplateId ?? template.id;
+  if (!current?.VersionNumber)
+    throw new Error(`DescribeLaunchTemplateVersions returned nothing for ${template.id}`);
+  const previousImage = current.LaunchTemplateData?.ImageId ?? '';
+  const name = current.LaunchTemplateName ?? template.name;
+  let version = current.VersionNumber;
+  let created = false;
+  if (previousImage === ami) {
+    options.log.info(`Launch template ${name} version ${version} already launches ${ami}.`);
+  } else {
+    const made = await ec2.send(
+      new CreateLaunchTemplateVersionCommand({
+        LaunchTemplateId: id,
+        SourceVersion: String(current.VersionNumber),
+        LaunchTemplateData: { ImageId: ami },
+        VersionDescription: options.description.slice(0, 255),
+        ClientToken: templateToken(id, current.VersionNumber, ami),
+      }),
+    );
+    const v = made.LaunchTemplateVersion?.VersionNumber;
+    if (!v) throw new Error(`CreateLaunchTemplateVersion returned no version for ${id}`);
+    for (const w of made.Warning?.Errors ?? [])
+      options.log.warning(`EC2 warned about launch template ${name} version ${v}: ${w.Code}: ${w.Message}`);
+    version = v;
+    created = true;
+    options.log.info(
+      `Launch template ${name}: version ${v} from version ${current.VersionNumber}, ImageId ${previousImage} → ${ami}.`,
+    );
+  }
+  let madeDefault = false;
+  if (options.makeDefault && !(current.DefaultVersion && !created)) {
+    await ec2.send(
+      new ModifyLaunchTemplateCommand({ LaunchTemplateId: id, DefaultVersion: String(version) }),
+    );
+    madeDefault = true;
+    options.log.info(`Launch template ${name}: version ${version} is now the default.`);
+  }
+  return {
+    id,
+    name,
+    previousVersion: current.VersionNumber,
+    previousImage,
+    version,
+    created,
+    madeDefault,
+  };
+}
+
+export function explainMissingTemplate(error: unknown, id: string, region: string): never {
+  const name = (error as { name?: string }).name ?? '';
+  if (/^InvalidLaunchTemplate(Id|Name)\.(NotFound|NotFoundException|VersionNotFound)$/.test(name)) {
+    throw new UserError(
+      `The launch template ${id} (or the version its group launches) does not exist in ${region}: ${(error as Error).message}`,
+    );
+  }
+  throw error;
+}
