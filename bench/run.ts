@@ -1,6 +1,7 @@
 /** `npm run bench [-- --runs N]`: the benchmarks, printed as a table. Figures are medians of one run. */
 import { parseArgs } from 'node:util';
 import { buildHour } from './build-hour.js';
+import { refreshForty } from './refresh-40min.js';
 import { rolloutBench } from './rollout.js';
 import { coldStart } from './cold-start.js';
 import { validateThroughput } from './validate.js';
@@ -35,6 +36,17 @@ console.log(
 );
 console.log(
   `  AVAILABLE noticed after:  median ${hour.delayMedianS.toFixed(1)}s, max ${hour.delayMaxS.toFixed(1)}s   (aim: at most 30s)`,
+);
+
+const refresh = await refreshForty(runs);
+console.log(
+  `\nA ${refresh.refreshMinutes}-minute instance refresh (10 instances; simulated clock, real SDK calls over HTTP), ${refresh.runs} refreshes, poll-interval 30s:`,
+);
+console.log(
+  `  DescribeInstanceRefreshes calls per refresh: median ${refresh.callsMedian}, max ${refresh.callsMax} (${refresh.callsPerHour} per hour; aim: at most 150)`,
+);
+console.log(
+  `  Successful noticed after:  median ${refresh.delayMedianS.toFixed(1)}s, max ${refresh.delayMaxS.toFixed(1)}s   (aim: at most 30s)`,
 );
 
 const rollouts = await rolloutBench(Math.max(3, Math.min(runs, 7)));

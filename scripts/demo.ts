@@ -118,6 +118,20 @@ try {
     `${dim('  AMIs by region:')}\n${amis.map((a) => `    ${a.region.padEnd(16)} ${a.image}`).join('\n')}`,
   );
 
+  // The new AMI reaches the cluster: launch template version, instance refresh, every instance checked.
+  from = sim.requests.length;
+  const rolled = await runAction('rollout-ecs-ami', {
+    inputs: { ami: built.outputs['amis'] ?? '', cluster: 'prod', 'poll-interval': '1s' },
+    env: { ...env, GITHUB_RUN_ID: '4242', GITHUB_REPOSITORY: 'acme/platform' },
+  });
+  show(
+    "rollout-ecs-ami: this region's AMI into the cluster's capacity provider, refreshed and verified",
+    rolled,
+    sim,
+    from,
+  );
+  if (rolled.outputs['status'] !== 'Successful' || rolled.outputs['instances-replaced'] !== '4') failures++;
+
   from = sim.requests.length;
   const again = await runAction('resolve-ecs-image', { inputs: { 'compare-to': pipeline }, env });
   show('resolve-ecs-image the next night: nothing changed, nothing to build', again, sim, from);

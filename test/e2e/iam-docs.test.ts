@@ -61,6 +61,11 @@ test.each([
     ],
   ],
   [
+    'rollout-ecs-ami',
+    'rollout-ecs-ami',
+    [{ ami: 'ami-0bbbbbbbbbbbbbbbb', cluster: 'prod', 'poll-interval': '1s', 'set-default-version': 'true' }],
+  ],
+  [
     'deploy',
     '.',
     [
