@@ -234,3 +234,58 @@ test('rebuild-ecs-ami, engine packer: a template without a manifest post-process
     expect.stringMatching(/Packer wrote no manifest at packer-manifest\.json: add post-processor "manifest"/),
   ]);
 });
+
+test('rebuild-ecs-ami: the rollout job rolls the new AMI out to the cluster, and only when there is one', async () => {
+  const inputs = {
+    'role-to-assume': 'arn:aws:iam::111122223333:role/ami',
+    region: 'us-east-1',
+    'rollout-cluster': 'prod',
+  };
+  const amis = JSON.stringify([
+    { region: 'eu-west-1', image: 'ami-0123456789abcdef0' },
+    { region: 'us-east-1', image: 'ami-0bbbbbbbbbbbbbbbb' },
+  ]);
+  const job = await runJob('.github/workflows/rebuild-ecs-ami.yml', 'rollout', {
+    inputs,
+    needs: {
+      'image-builder': { result: 'success', outputs: { changed: 'true', amis } },
+      packer: { result: 'skipped', outputs: {} },
+    },
+    env: { ...env(), GITHUB_RUN_ID: '4242' },
+    stubs: { 'aws-actions/configure-aws-credentials': awsCredentials },
+  });
+  expect(job.errors).toEqual([]);
+  expect(job.ran).toBe(true);
+  expect(job.outputs['status']).toBe('Successful');
+  const start = sim.requests.filter((r) => r.operation === 'StartInstanceRefresh').at(-1)!;
+  expect(start.params['AutoScalingGroupName']).toBe('ecs-node-asg');
+  expect(start.params['Preferences']).toMatchObject({ MinHealthyPercentage: '90' });
+
+  for (const needs of [
+    // Nothing new was built; the build failed; no cluster was given.
+    {
+      'image-builder': { result: 'success', outputs: { changed: 'false' } },
+      packer: { result: 'skipped', outputs: {} },
+    },
+    {
+      'image-builder': { result: 'failure', outputs: { changed: 'true', amis } },
+      packer: { result: 'skipped', outputs: {} },
+    },
+  ]) {
+    const skipped = await runJob('.github/workflows/rebuild-ecs-ami.yml', 'rollout', {
+      inputs,
+      needs,
+      env: env(),
+    });
+    expect(skipped.ran).toBe(false);
+  }
+  const noCluster = await runJob('.github/workflows/rebuild-ecs-ami.yml', 'rollout', {
+    inputs: { ...inputs, 'rollout-cluster': '' },
+    needs: {
+      'image-builder': { result: 'success', outputs: { changed: 'true', amis } },
+      packer: { result: 'skipped', outputs: {} },
+    },
+    env: env(),
+  });
+  expect(noCluster.ran).toBe(false);
+});
