@@ -149,3 +149,29 @@ export async function poll<T>(options: PollOptions<T>): Promise<PollResult<T>> {
     }
   }
 }
+
+export interface LongWait {
+  timeoutMs: number;
+  /** The longest time between two looks: it bounds how late the end is seen. */
+  maxIntervalMs: number;
+  signal?: AbortSignal;
+  clock?: Clock;
+  log?: Logger;
+}
+
+/**
+ * Settings for waiting on a long AWS job (an image build, an instance refresh): a look `firstMs` after
+ * each change, doubling up to the cap while nothing changes, jitter only shortening.
+ */
+export function longWait(options: LongWait, firstMs = 10_000): Omit<PollOptions<unknown>, 'what' | 'check'> {
+  return {
+    timeoutMs: options.timeoutMs,
+    initialIntervalMs: Math.min(firstMs, options.maxIntervalMs),
+    maxIntervalMs: options.maxIntervalMs,
+    backoff: 2,
+    jitter: 0.1,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  };
+}

@@ -19,7 +19,7 @@ import {
   StartImagePipelineExecutionCommand,
   UpdateImagePipelineCommand,
 } from '@aws-sdk/client-imagebuilder';
-import { type Clock, type Observation, poll } from '../aws/poller.js';
+import { type LongWait, longWait, type Observation, poll } from '../aws/poller.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { parseRecipeArn } from './arn.js';
@@ -171,13 +171,7 @@ export async function getImage(client: Client, arn: string): Promise<Image> {
   return image;
 }
 
-export interface WaitOptions {
-  timeoutMs: number;
-  maxIntervalMs: number;
-  signal?: AbortSignal;
-  clock?: Clock;
-  log?: Logger;
-}
+export type WaitOptions = LongWait;
 
 /** Polls GetImage until AVAILABLE (returned), FAILED or CANCELLED (thrown); unknown states are waited through. */
 export async function waitForImage(
@@ -187,16 +181,9 @@ export async function waitForImage(
 ): Promise<{ image: Image; polls: number; elapsedMs: number }> {
   const result = await poll<Image>({
     what: 'image build',
-    timeoutMs: options.timeoutMs,
     // Build phases last minutes: re-check 10s after a change, then double up to the cap. The cap
     // (poll-interval) bounds how late AVAILABLE is seen; jitter only shortens intervals.
-    initialIntervalMs: Math.min(10_000, options.maxIntervalMs),
-    maxIntervalMs: options.maxIntervalMs,
-    backoff: 2,
-    jitter: 0.1,
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.log ? { log: options.log } : {}),
+    ...longWait(options),
     check: async (): Promise<Observation<Image>> => {
       const image = await getImage(client, arn);
       const status = image.state?.status ?? 'UNKNOWN';

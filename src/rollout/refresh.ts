@@ -13,9 +13,8 @@ import {
   type RefreshPreferences,
   StartInstanceRefreshCommand,
 } from '@aws-sdk/client-auto-scaling';
-import { type Clock, type Observation, poll } from '../aws/poller.js';
+import { type LongWait, longWait, type Observation, poll } from '../aws/poller.js';
 import { UserError } from '../errors.js';
-import type { Logger } from '../log.js';
 import type { TargetGroup } from './targets.js';
 
 type AutoScaling = Pick<AutoScalingClient, 'send'>;
@@ -136,13 +135,8 @@ export async function startRefresh(
 export const isInProgressError = (error: unknown) =>
   /^InstanceRefreshInProgress(Fault)?$/.test((error as { name?: string }).name ?? '');
 
-export interface WaitOptions {
-  timeoutMs: number;
-  maxIntervalMs: number;
+export interface WaitOptions extends LongWait {
   what: string;
-  signal?: AbortSignal;
-  clock?: Clock;
-  log?: Logger;
 }
 
 /** Waits until every refresh has ended (whatever the outcome); returns each group's last view. */
@@ -157,14 +151,7 @@ export async function waitForRefreshes(
   const one = refreshes.length === 1;
   const result = await poll<Map<string, InstanceRefresh>>({
     what: options.what,
-    timeoutMs: options.timeoutMs,
-    initialIntervalMs: Math.min(10_000, options.maxIntervalMs),
-    maxIntervalMs: options.maxIntervalMs,
-    backoff: 2,
-    jitter: 0.1,
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.log ? { log: options.log } : {}),
+    ...longWait(options),
     check: async (): Promise<Observation<Map<string, InstanceRefresh>>> => {
       for (const r of refreshes) {
         if (TERMINAL.has(latest.get(r.group)?.Status ?? '')) continue;

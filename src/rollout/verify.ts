@@ -12,8 +12,7 @@ import {
   paginateListServices,
   type Service,
 } from '@aws-sdk/client-ecs';
-import { type Clock, poll, PollTimeoutError } from '../aws/poller.js';
-import type { Logger } from '../log.js';
+import { type LongWait, longWait, poll, PollTimeoutError } from '../aws/poller.js';
 
 type Ecs = Pick<ECSClient, 'send'>;
 
@@ -126,30 +125,18 @@ export interface VerifyResult {
 
 export async function verifyFleet(
   ecs: Ecs,
-  options: {
+  options: LongWait & {
     cluster: string;
     ami: string;
     scope: Scope;
     services?: string[];
-    timeoutMs: number;
-    maxIntervalMs: number;
-    signal?: AbortSignal;
-    clock?: Clock;
-    log?: Logger;
   },
 ): Promise<VerifyResult> {
   let last: VerifyResult = { ok: false, stragglers: [], unsteady: [] };
   try {
     await poll<VerifyResult>({
       what: `cluster ${options.cluster} on ${options.ami}`,
-      timeoutMs: options.timeoutMs,
-      initialIntervalMs: Math.min(5_000, options.maxIntervalMs),
-      maxIntervalMs: options.maxIntervalMs,
-      backoff: 2,
-      jitter: 0.1,
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.clock ? { clock: options.clock } : {}),
-      ...(options.log ? { log: options.log } : {}),
+      ...longWait(options, 5_000),
       check: async () => {
         const s = await stragglers(ecs, options.cluster, options.ami, options.scope);
         const u = await unsteadyServices(ecs, options.cluster, options.services);
