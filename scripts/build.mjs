@@ -69,7 +69,7 @@ export async function build(args = process.argv.slice(2)) {
           ...(outDir ? ['--out', distRoot] : []),
           next.name,
         ]);
-        process.stdout.write(stdout);
+        if (stdout.trim()) console.log(stdout.trimEnd());
       }
     };
     await Promise.all([worker(), worker()]);
