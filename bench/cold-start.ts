@@ -43,6 +43,11 @@ export async function coldStart(runs: number) {
         recipes: [{ name: 'ecs-node', version: '1.0.0', parentImage: 'ami-0123456789abcdef0' }],
         pipelines: [{ name: 'ecs-node', recipe: 'ecs-node/1.0.0' }],
       },
+      ec2: {
+        images: [{ imageId: 'ami-0bbbbbbbbbbbbbbbb' }],
+        launchTemplates: [{ name: 'ecs-node', imageId: 'ami-0aaaaaaaaaaaaaaaa' }],
+      },
+      autoscaling: { groups: [{ name: 'ecs-node', launchTemplate: 'ecs-node', version: '1' }] },
     },
   });
   const dir = await mkdtemp(join(tmpdir(), 'bench-'));
@@ -98,6 +103,24 @@ export async function coldStart(runs: number) {
       name: 'image-pipeline: bad input',
       args: [bundle('image-pipeline')],
       env: { ...(await runner()), INPUT_TIMEOUT: '90' },
+      expect: 1,
+    },
+    {
+      // All three clients (ECS is not called without a cluster, EC2 and Auto Scaling are); no refresh.
+      name: 'rollout-ecs-ami: template version',
+      args: [bundle('rollout-ecs-ami')],
+      env: {
+        ...(await runner()),
+        INPUT_AMI: 'ami-0bbbbbbbbbbbbbbbb',
+        'INPUT_AUTO-SCALING-GROUPS': 'ecs-node',
+        INPUT_REFRESH: 'false',
+      },
+      expect: 0,
+    },
+    {
+      name: 'rollout-ecs-ami: bad input',
+      args: [bundle('rollout-ecs-ami')],
+      env: { ...(await runner()), INPUT_AMI: 'ami-123' },
       expect: 1,
     },
     {
@@ -168,6 +191,7 @@ export async function coldStart(runs: number) {
     'image-pipeline',
     'render-task-definition',
     'deploy',
+    'rollout-ecs-ami',
   ]) {
     let bytes = 0;
     for (const f of await readdir(join(ROOT, 'dist', action))) {
