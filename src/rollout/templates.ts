@@ -31,25 +31,22 @@ export interface TemplateMove {
 
 /** Fails, before anything changes, when the AMI is not there for this region's instances to launch. */
 export async function checkImage(ec2: Ec2, ami: string, region: string): Promise<string> {
-  try {
-    const out = await ec2.send(new DescribeImagesCommand({ ImageIds: [ami] }));
-    const image = out.Images?.[0];
-    if (!image) throw Object.assign(new Error('no image'), { name: 'InvalidAMIID.NotFound' });
-    if (image.State && image.State !== 'available') {
-      throw new UserError(
-        `The AMI ${ami} in ${region} is ${image.State}, not available: instances cannot launch from it yet.`,
-      );
-    }
-    return image.Name ?? ami;
-  } catch (error) {
+  const notHere = () =>
+    new UserError(
+      `The AMI ${ami} is not available in ${region}, where the groups launch: AMIs are regional. Give the AMI for ${region} (image-pipeline's 'amis' output lists one per region when the distribution configuration copies it there), or add ${region} to the image's distribution.`,
+    );
+  const out = await ec2.send(new DescribeImagesCommand({ ImageIds: [ami] })).catch((error: unknown) => {
     const name = (error as { name?: string }).name ?? '';
-    if (name === 'InvalidAMIID.NotFound' || name === 'InvalidAMIID.Unavailable') {
-      throw new UserError(
-        `The AMI ${ami} is not available in ${region}, where the groups launch: AMIs are regional. Give the AMI for ${region} (image-pipeline's 'amis' output lists one per region when the distribution configuration copies it there), or add ${region} to the image's distribution.`,
-      );
-    }
-    throw error;
+    throw name === 'InvalidAMIID.NotFound' || name === 'InvalidAMIID.Unavailable' ? notHere() : error;
+  });
+  const image = out.Images?.[0];
+  if (!image) throw notHere();
+  if (image.State && image.State !== 'available') {
+    throw new UserError(
+      `The AMI ${ami} in ${region} is ${image.State}, not available: instances cannot launch from it yet.`,
+    );
   }
+  return image.Name ?? ami;
 }
 
 export function templateToken(id: string, sourceVersion: number, ami: string): string {

@@ -58,7 +58,7 @@ function containerInstances(ctx: RequestContext, clusterName: string): Container
     const provider = ctx.sim.scenario.ecs?.capacityProviders?.find((p) => p.name === name);
     const group = state.groups.find((g) => g.name === provider?.autoScalingGroup && g.region === ctx.region);
     if (!group) continue;
-    for (const i of groupInstances(group, state.templates, ctx.now)) {
+    for (const i of groupInstances(group, ctx.now)) {
       out.push({ arn: arn(i.id), ec2InstanceId: i.id, imageId: i.imageId, capacityProviderName: name });
     }
   }

@@ -232,7 +232,7 @@ function newRefresh(
     ...(desired ? { desired } : {}),
     targetVersion: version?.number ?? 0,
     targetImage: String(version?.data['imageId'] ?? ''),
-    before: groupInstances(group, templates, now),
+    before: groupInstances(group, now),
   };
 }
 
@@ -367,7 +367,7 @@ function viewRefresh(group: Group, r: Refresh, now: number): RefreshView {
 }
 
 /** The group's instances at `now`: those the last refresh left, or its seeded ones. */
-export function groupInstances(group: Group, templates: LaunchTemplate[], now: number): GroupInstance[] {
+export function groupInstances(group: Group, now: number): GroupInstance[] {
   const last = group.refreshes.at(-1);
   if (!last) return group.instances;
   const view = viewRefresh(group, last, now);
@@ -375,7 +375,6 @@ export function groupInstances(group: Group, templates: LaunchTemplate[], now: n
     last.applied = true;
     group.template = last.desired;
   }
-  void templates;
   return view.instances;
 }
 
@@ -578,9 +577,8 @@ const templateSpec = (ref: TemplateRef) => ({
   Version: ref.version,
 });
 
-function describeGroup(sim: Simulator, g: Group, now: number) {
-  const { templates } = fleetState(sim);
-  const instances = groupInstances(g, templates, now);
+function describeGroup(g: Group, now: number) {
+  const instances = groupInstances(g, now);
   const spec = g.template ? templateSpec(g.template) : undefined;
   return {
     AutoScalingGroupName: g.name,
@@ -733,7 +731,7 @@ export const autoScalingService: QueryService = {
         const from = num(input['NextToken'], 0);
         const page = all.slice(from, from + max);
         return {
-          AutoScalingGroups: page.map((g) => describeGroup(ctx.sim, g, ctx.now)),
+          AutoScalingGroups: page.map((g) => describeGroup(g, ctx.now)),
           NextToken: from + max < all.length ? String(from + max) : undefined,
         };
       },
@@ -779,7 +777,7 @@ export const autoScalingService: QueryService = {
         const mine = group.refreshes.filter((r) => !r.id.startsWith('running')).length;
         const plan = plans[Math.min(mine, plans.length - 1)] ?? {};
         // Settle the group (a finished refresh's template move) before taking its instances.
-        groupInstances(group, state.templates, ctx.now);
+        groupInstances(group, ctx.now);
         const refresh = newRefresh(
           group,
           state.templates,
