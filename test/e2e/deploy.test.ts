@@ -34,7 +34,6 @@ beforeAll(async () => {
                 outcome: 'fail',
                 provisionMs: 800,
                 perTaskMs: 500,
-                failAfterTasks: 2,
                 exitCode: 1,
                 stoppedReason: 'Essential container in task exited',
                 logLines: [

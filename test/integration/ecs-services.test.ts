@@ -41,7 +41,6 @@ beforeAll(async () => {
                 outcome: 'fail',
                 provisionMs: 5_000,
                 perTaskMs: 10_000,
-                failAfterTasks: 3,
                 exitCode: 137,
                 containerReason: 'OutOfMemoryError: Container killed due to memory usage',
                 logLines: ['booting', 'FATAL: out of memory'],

@@ -67,23 +67,37 @@ export interface Scenario {
   faults?: Fault[];
 }
 
-/** How a deployment of a service goes, on the simulator's clock (milliseconds). */
+/**
+ * How a deployment of a service goes, on the simulator's clock (milliseconds). The stages a
+ * ServiceDeployment walks through follow from the service's deployment configuration (strategy, hooks,
+ * bake times); the plan says how long the work takes and what goes wrong.
+ */
 export type RolloutPlan =
-  | { outcome?: 'success'; provisionMs?: number; perTaskMs?: number; drainMs?: number }
-  | {
+  | ({ outcome?: 'success'; provisionMs?: number; perTaskMs?: number; drainMs?: number } & StagePlan)
+  | ({
       outcome: 'fail';
       provisionMs?: number;
       perTaskMs?: number;
-      /** Tasks that fail before the circuit breaker trips (when enabled). */
-      failAfterTasks?: number;
       stoppedReason?: string;
       stopCode?: string;
       exitCode?: number;
       containerReason?: string;
       /** Lines the failing container writes to its log (awslogs). */
       logLines?: string[];
-    }
+    } & StagePlan)
   | { outcome: 'hang' };
+
+/** What happens in the stages of a deployment beyond starting tasks. */
+export interface StagePlan {
+  /** How long each traffic shift and each hook-less stage takes (default 1000 ms). */
+  stageMs?: number;
+  /** What each Lambda hook answers, by function ARN (default SUCCEEDED after 1000 ms). */
+  lambdaHooks?: Record<string, { status: 'SUCCEEDED' | 'FAILED'; ms?: number }>;
+  /** A CloudWatch alarm that goes to ALARM this long after the deployment enters this lifecycle stage. */
+  alarm?: { stage: string; afterMs?: number; name?: string };
+  /** How the rollback goes, when there is one (default: succeeds). */
+  rollback?: { outcome?: 'success' | 'fail'; ms?: number };
+}
 
 export interface EcsScenario {
   clusters?: {
@@ -122,9 +136,24 @@ export interface EcsScenario {
     missingTasks?: number;
     deploymentController?: 'ECS' | 'CODE_DEPLOY' | 'EXTERNAL';
     circuitBreaker?: { enable: boolean; rollback: boolean };
+    /** The service's deploymentConfiguration beyond the circuit breaker (strategy, hooks, bake time, alarms). */
+    deploymentConfiguration?: Record<string, unknown>;
+    serviceConnectConfiguration?: Record<string, unknown>;
+    /**
+     * UpdateService answers with the service as it was a moment before: currentServiceDeployment is still
+     * the previous deployment (ecspresso saw this with deployments started close together).
+     */
+    staleCurrentServiceDeployment?: boolean;
+    /** The ServiceDeployment calls answer UnsupportedFeatureException for this service. */
+    serviceDeploymentsUnsupported?: boolean;
     /** How the next deployments go (the first plan for the first update, and so on; the last repeats). */
     rollouts?: RolloutPlan[];
-    loadBalancers?: { targetGroupArn: string; containerName: string; containerPort: number }[];
+    loadBalancers?: {
+      targetGroupArn: string;
+      containerName: string;
+      containerPort: number;
+      advancedConfiguration?: Record<string, unknown>;
+    }[];
     networkConfiguration?: {
       awsvpcConfiguration: { subnets: string[]; securityGroups?: string[]; assignPublicIp?: string };
     };

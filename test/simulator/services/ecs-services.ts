@@ -1,9 +1,10 @@
 /**
- * ECS clusters, services and tasks over time. A deployment is a plan (scenario) played on the
- * simulator's clock: provisioning, tasks starting one after another, the old deployment draining, then
- * COMPLETED — or tasks failing until the circuit breaker trips (FAILED, and a rollback deployment when
- * rollback is on), or tasks that never leave PENDING. Events, running and stopped tasks and the failing
- * containers' log lines are derived from the same plan, so every view agrees.
+ * ECS clusters, services and tasks over time. Each deployment UpdateService starts is a ServiceDeployment
+ * played on the simulator's clock (ecs-deployments.ts): provisioning, tasks starting one after another,
+ * traffic shifts, hooks and bake times, the old tasks draining, then SUCCESSFUL — or tasks failing until
+ * the circuit breaker trips, an alarm, a failed hook, and the rollback ECS performs. Events, running and
+ * stopped tasks, the `deployments` list and the failing containers' log lines are derived from the same
+ * deployments, so every view agrees.
  */
 import { createHash } from 'node:crypto';
 import { AwsError } from '../errors.js';
@@ -11,37 +12,37 @@ import { DEFAULT_ACCOUNT, type RolloutPlan } from '../scenario.js';
 import type { Operation, RequestContext, Simulator } from '../server.js';
 import { any, bool, int, list, str, struct } from '../shapes.js';
 import { checkRegistration, ecsState, findTaskDefinition, type StoredTaskDefinition } from './ecs.js';
+import {
+  advanceService,
+  continueDeployment,
+  type DeployedService,
+  failures,
+  legacyView,
+  newRevision,
+  refuseConfiguration,
+  serviceArnOf,
+  type ServiceDeploymentRecord,
+  serviceDeploymentView,
+  startDeployment,
+  stopDeployment,
+  taskDefinitionArn as tdArn,
+  id19,
+} from './ecs-deployments.js';
 
 type Json = Record<string, unknown>;
 
-interface DeploymentRecord {
-  id: string;
-  taskDefinition: StoredTaskDefinition;
-  desiredCount: number;
-  createdAt: number;
-  plan: RolloutPlan;
-  /** For a rollback: the deployment it replaces. */
-  rollbackOf?: string;
-}
-
-interface ServiceRecord {
-  cluster: string;
-  name: string;
-  region: string;
-  account: string;
+interface ServiceRecord extends DeployedService {
   status: 'ACTIVE' | 'DRAINING' | 'INACTIVE';
   controller: 'ECS' | 'CODE_DEPLOY' | 'EXTERNAL';
-  circuitBreaker: { enable: boolean; rollback: boolean };
   rollouts: RolloutPlan[];
-  deployments: DeploymentRecord[];
-  extraEvents: { at: number; message: string }[];
-  createdAt: number;
-  desiredCount: number;
+  /** Deployments UpdateService has started (the plan of the next one is rollouts[started]). */
+  started: number;
   launchType: 'EC2' | 'FARGATE';
   /** Tasks short of the desired count, whatever the deployments say. */
   missingTasks: number;
-  loadBalancers: Json[];
   networkConfiguration?: Json;
+  staleCurrentServiceDeployment: boolean;
+  serviceDeploymentsUnsupported: boolean;
 }
 
 interface StandaloneTask {
@@ -65,16 +66,6 @@ interface ServicesState {
   services: ServiceRecord[];
   tasks: StandaloneTask[];
   seeded: boolean;
-}
-
-const id19 = (seed: string) =>
-  BigInt(`0x${createHash('sha256').update(seed).digest('hex').slice(0, 15)}`)
-    .toString()
-    .padStart(19, '0')
-    .slice(0, 19);
-
-function tdArn(t: StoredTaskDefinition): string {
-  return `arn:aws:ecs:${t.region}:${t.account}:task-definition/${t.family}:${t.revision}`;
 }
 
 export function servicesState(sim: Simulator, region: string): ServicesState {
@@ -112,41 +103,54 @@ export function servicesState(sim: Simulator, region: string): ServicesState {
       standaloneInstances: c.standaloneInstances ?? [],
     })),
     services: (scenario.services ?? []).map((s) => {
-      const [family, revision] = s.taskDefinition.split(':');
-      const td = tds.find(
-        (t) => t.region === region && t.family === family && t.revision === Number(revision),
-      );
+      const [family, number] = s.taskDefinition.split(':');
+      const td = tds.find((t) => t.region === region && t.family === family && t.revision === Number(number));
       if (!td)
         throw new Error(
           `scenario: service ${s.name} names task definition ${s.taskDefinition}, which is not seeded`,
         );
       const desired = s.desiredCount ?? 2;
-      return {
+      const svc: ServiceRecord = {
         cluster: s.cluster,
         name: s.name,
         region,
         account,
         status: s.status ?? 'ACTIVE',
         controller: s.deploymentController ?? 'ECS',
-        circuitBreaker: s.circuitBreaker ?? { enable: true, rollback: true },
+        deploymentConfiguration: {
+          maximumPercent: 200,
+          minimumHealthyPercent: 100,
+          ...structuredClone(s.deploymentConfiguration ?? {}),
+          deploymentCircuitBreaker: s.circuitBreaker ?? { enable: true, rollback: true },
+        },
         rollouts: s.rollouts ?? [{}],
-        deployments: [
-          {
-            id: `ecs-svc/${id19(`${s.name}/initial`)}`,
-            taskDefinition: td,
-            desiredCount: desired,
-            createdAt: now - 3_600_000,
-            plan: { outcome: 'success', provisionMs: 0, perTaskMs: 0, drainMs: 0 },
-          },
-        ],
-        extraEvents: [],
+        started: 0,
+        revisions: [],
+        legacy: [],
+        serviceDeployments: [],
+        events: [],
         createdAt: now - 7 * 86_400_000,
         desiredCount: desired,
         launchType: s.launchType ?? 'FARGATE',
         missingTasks: s.missingTasks ?? 0,
-        loadBalancers: s.loadBalancers ?? [],
+        loadBalancers: structuredClone(s.loadBalancers ?? []) as Json[],
+        ...(s.serviceConnectConfiguration
+          ? { serviceConnectConfiguration: structuredClone(s.serviceConnectConfiguration) }
+          : {}),
         ...(s.networkConfiguration ? { networkConfiguration: s.networkConfiguration } : {}),
+        staleCurrentServiceDeployment: s.staleCurrentServiceDeployment === true,
+        serviceDeploymentsUnsupported: s.serviceDeploymentsUnsupported === true,
       };
+      // The deployment the service runs since before the scenario (made before ServiceDeployments kept history).
+      const revision = newRevision(svc, td, now - 3_600_000);
+      svc.legacy.push({
+        id: `ecs-svc/${id19(`${s.name}/initial`)}`,
+        revision,
+        desiredCount: desired,
+        createdAt: now - 3_600_000,
+        role: 'initial',
+      });
+      return svc;
     }),
     tasks: [],
     seeded: true,
@@ -155,200 +159,42 @@ export function servicesState(sim: Simulator, region: string): ServicesState {
   return state;
 }
 
-/** Where one deployment is at `now`. */
-interface DeploymentView {
-  record: DeploymentRecord;
-  rolloutState: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
-  rolloutStateReason: string;
-  running: number;
-  pending: number;
-  failed: number;
-  /** When it reached its end state (completed, or failed), if it did. */
-  endedAt?: number;
-  /** When all its tasks were running (the old deployment starts draining then). */
-  allRunningAt?: number;
-  failures: { taskId: string; at: number }[];
-  startedTasksAt?: number;
-}
-
-function view(d: DeploymentRecord, now: number, breaker = false): DeploymentView {
-  const plan = d.plan;
-  const e = now - d.createdAt;
-  const base = { record: d, failures: [] as { taskId: string; at: number }[] };
-  if (plan.outcome === 'hang') {
-    return {
-      ...base,
-      rolloutState: 'IN_PROGRESS',
-      rolloutStateReason: `ECS deployment ${d.id} in progress.`,
-      running: 0,
-      pending: d.desiredCount,
-      failed: 0,
-    };
-  }
-  const provision = plan.provisionMs ?? 3000;
-  const perTask = plan.perTaskMs ?? 1000;
-  if (plan.outcome === 'fail') {
-    const threshold = plan.failAfterTasks ?? 3;
-    const failures: { taskId: string; at: number }[] = [];
-    // With the circuit breaker on, no task is started after it trips.
-    for (let k = 1; d.createdAt + provision + k * perTask <= now && !(breaker && k > threshold); k++) {
-      failures.push({
-        taskId: createHash('sha256').update(`${d.id}/${k}`).digest('hex').slice(0, 32),
-        at: d.createdAt + provision + k * perTask,
-      });
-      if (k >= 10_000) break;
-    }
-    const trippedAt = d.createdAt + provision + threshold * perTask;
-    return {
-      ...base,
-      failures,
-      rolloutState: 'IN_PROGRESS',
-      rolloutStateReason: `ECS deployment ${d.id} in progress.`,
-      running: 0,
-      pending: e < provision ? d.desiredCount : 1,
-      failed: failures.length,
-      endedAt: trippedAt,
-      startedTasksAt: d.createdAt + provision,
-    };
-  }
-  const drain = plan.drainMs ?? 2000;
-  const allRunningAt = d.createdAt + provision + Math.max(0, d.desiredCount - 1) * perTask;
-  const running =
-    e < provision ? 0 : Math.min(d.desiredCount, Math.floor((e - provision) / Math.max(perTask, 1)) + 1);
-  const completedAt = allRunningAt + drain;
-  return {
-    ...base,
-    rolloutState: now >= completedAt ? 'COMPLETED' : 'IN_PROGRESS',
-    rolloutStateReason:
-      now >= completedAt ? `ECS deployment ${d.id} completed.` : `ECS deployment ${d.id} in progress.`,
-    running,
-    pending: d.desiredCount - running,
-    failed: 0,
-    endedAt: completedAt,
-    allRunningAt,
-    startedTasksAt: d.createdAt + provision,
-  };
-}
-
-/** Plays the service forward to `now`: a tripped circuit breaker fails its deployment and may start a rollback. */
-function advance(
-  svc: ServiceRecord,
-  now: number,
-): { views: DeploymentView[]; events: { at: number; message: string }[] } {
-  const events: { at: number; message: string }[] = [...svc.extraEvents];
-  const label = `(service ${svc.name})`;
-  const views: DeploymentView[] = [];
-  for (let i = 0; i < svc.deployments.length; i++) {
-    const d = svc.deployments[i]!;
-    // A cut-over that CodeDeploy has scheduled for later has not happened yet.
-    if (d.createdAt > now) continue;
-    const v = view(d, now, svc.circuitBreaker.enable);
-    if (
-      d.plan.outcome === 'fail' &&
-      svc.circuitBreaker.enable &&
-      v.endedAt !== undefined &&
-      now >= v.endedAt
-    ) {
-      v.rolloutState = 'FAILED';
-      v.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.';
-      events.push({
-        at: v.endedAt,
-        message: `${label} (deployment ${d.id}) deployment failed: tasks failed to start.`,
-      });
-      const previous = svc.deployments[i - 1];
-      if (svc.circuitBreaker.rollback && previous && !svc.deployments.some((x) => x.rollbackOf === d.id)) {
-        svc.deployments.push({
-          id: `ecs-svc/${id19(`${d.id}/rollback`)}`,
-          taskDefinition: previous.taskDefinition,
-          desiredCount: d.desiredCount,
-          createdAt: v.endedAt,
-          plan: { outcome: 'success', provisionMs: 1000, perTaskMs: 500, drainMs: 1000 },
-          rollbackOf: d.id,
-        });
-        events.push({ at: v.endedAt, message: `${label} rolling back to deployment ${previous.id}.` });
-      }
-    }
-    for (const f of v.failures) {
-      if (f.at <= now)
-        events.push({ at: f.at, message: `${label} has started 1 tasks: (task ${f.taskId}).` });
-    }
-    if (
-      v.startedTasksAt !== undefined &&
-      d.plan.outcome !== 'fail' &&
-      now >= v.startedTasksAt &&
-      d.createdAt > svc.createdAt + 1
-    ) {
-      events.push({
-        at: v.startedTasksAt,
-        message: `${label} has started ${d.desiredCount} tasks: (task ${createHash('sha256').update(d.id).digest('hex').slice(0, 32)}).`,
-      });
-    }
-    if (v.rolloutState === 'COMPLETED' && v.endedAt !== undefined && d.createdAt > svc.createdAt + 1) {
-      events.push({ at: v.endedAt, message: `${label} (deployment ${d.id}) deployment completed.` });
-      events.push({ at: v.endedAt + 1, message: `${label} has reached a steady state.` });
-    }
-    views.push(v);
-  }
-  return { views, events: events.sort((a, b) => b.at - a.at) };
-}
-
-function serviceArn(s: ServiceRecord): string {
-  return `arn:aws:ecs:${s.region}:${s.account}:service/${s.cluster}/${s.name}`;
-}
 function clusterArn(region: string, account: string, name: string): string {
   return `arn:aws:ecs:${region}:${account}:cluster/${name}`;
 }
 
-/** The deployments ECS shows: the newest is PRIMARY; finished older ones are gone once the newer completes. */
-function describeService(svc: ServiceRecord, now: number): Json {
-  const { views, events } = advance(svc, now);
-  const primary = views.at(-1)!;
-  const shown = views.filter((v, i) => {
-    if (i === views.length - 1) return true;
-    const next = views[i + 1]!;
-    // An older deployment stays while the next one has not all its tasks running and drained.
-    if (v.rolloutState === 'FAILED') return next.rolloutState !== 'COMPLETED';
-    return next.rolloutState !== 'COMPLETED';
-  });
-  const deployments = shown.reverse().map((v) => {
-    const isPrimary = v === primary;
-    const olderRunning = isPrimary ? v.running : Math.max(0, v.record.desiredCount - (primary.running ?? 0));
-    return {
-      id: v.record.id,
-      status: isPrimary ? 'PRIMARY' : 'ACTIVE',
-      taskDefinition: tdArn(v.record.taskDefinition),
-      desiredCount: isPrimary ? v.record.desiredCount : olderRunning,
-      pendingCount: isPrimary ? v.pending : 0,
-      runningCount: isPrimary ? v.running : olderRunning,
-      failedTasks: v.failed,
-      createdAt: v.record.createdAt / 1000,
-      // ECS stamps a deployment when it changes last: a finished one when it finished.
-      updatedAt:
-        (v.rolloutState === 'IN_PROGRESS' || v.endedAt === undefined ? now : Math.min(now, v.endedAt)) / 1000,
-      launchType: svc.launchType,
-      rolloutState: v.rolloutState,
-      rolloutStateReason: v.rolloutStateReason,
-    };
-  });
+/** The events of the service, newest first: those the deployments recorded and one per failed task. */
+function serviceEvents(svc: ServiceRecord, now: number): { at: number; message: string }[] {
+  const events = svc.events.filter((e) => e.at <= now);
+  for (const sd of svc.serviceDeployments) {
+    for (const f of failures(sd, now))
+      events.push({ at: f.at, message: `(service ${svc.name}) has started 1 tasks: (task ${f.taskId}).` });
+  }
+  return events.sort((a, b) => b.at - a.at);
+}
+
+function describeService(svc: ServiceRecord, now: number, options: { stale?: boolean } = {}): Json {
+  advanceService(svc, now);
+  const deployments = legacyView(svc, now, svc.launchType);
+  const latest = svc.serviceDeployments.filter((d) => d.createdAt <= now);
+  const current = options.stale ? latest.at(-2) : latest.at(-1);
+  const events = serviceEvents(svc, now);
   return {
-    serviceArn: serviceArn(svc),
+    serviceArn: serviceArnOf(svc),
     serviceName: svc.name,
     clusterArn: clusterArn(svc.region, svc.account, svc.cluster),
     status: svc.status,
     desiredCount: svc.desiredCount,
     runningCount: Math.max(
       0,
-      deployments.reduce((n, d) => n + (d.runningCount as number), 0) - svc.missingTasks,
+      deployments.reduce((n, d) => n + (d['runningCount'] as number), 0) - svc.missingTasks,
     ),
-    pendingCount: deployments.reduce((n, d) => n + (d.pendingCount as number), 0),
+    pendingCount: deployments.reduce((n, d) => n + (d['pendingCount'] as number), 0),
     launchType: svc.launchType,
-    taskDefinition: tdArn(primary.record.taskDefinition),
-    deploymentConfiguration: {
-      deploymentCircuitBreaker: svc.circuitBreaker,
-      maximumPercent: 200,
-      minimumHealthyPercent: 100,
-    },
+    taskDefinition: deployments[0]?.['taskDefinition'],
+    deploymentConfiguration: svc.deploymentConfiguration,
     deployments,
+    ...(current ? { currentServiceDeployment: current.arn } : {}),
     events: events.slice(0, 100).map((e, i) => ({
       id: createHash('sha256').update(`${e.at}/${i}/${e.message}`).digest('hex').slice(0, 36),
       createdAt: e.at / 1000,
@@ -358,6 +204,9 @@ function describeService(svc: ServiceRecord, now: number): Json {
     deploymentController: { type: svc.controller },
     schedulingStrategy: 'REPLICA',
     loadBalancers: svc.loadBalancers,
+    ...(svc.serviceConnectConfiguration
+      ? { serviceConnectConfiguration: svc.serviceConnectConfiguration }
+      : {}),
     ...(svc.networkConfiguration ? { networkConfiguration: svc.networkConfiguration } : {}),
   };
 }
@@ -374,14 +223,16 @@ export function cutOver(
   at: number,
   deploymentId: string,
 ): void {
-  svc.deployments.push({
+  const revision = newRevision(svc, td, at);
+  for (const l of svc.legacy) if (l.createdAt <= at) l.removedAt ??= at;
+  svc.legacy.push({
     id: `ecs-svc/${id19(`${svc.name}/${deploymentId}`)}`,
-    taskDefinition: td,
+    revision,
     desiredCount: svc.desiredCount,
     createdAt: at,
-    plan: { outcome: 'success', provisionMs: 0, perTaskMs: 0, drainMs: 0 },
+    role: 'cutover',
   });
-  svc.deployments.sort((a, b) => a.createdAt - b.createdAt);
+  svc.legacy.sort((a, b) => a.createdAt - b.createdAt);
 }
 
 export function findCluster(ctx: RequestContext, ref: string | undefined) {
@@ -405,14 +256,14 @@ export function knownTasks(sim: Simulator, region: string, now: number) {
     cluster: string;
   }[] = [];
   for (const svc of servicesState(sim, region).services) {
-    const { views } = advance(svc, now);
-    for (const v of views) {
-      const plan = v.record.plan;
+    advanceService(svc, now);
+    for (const sd of svc.serviceDeployments) {
+      const plan = sd.plan;
       if (plan.outcome !== 'fail') continue;
-      const td = v.record.taskDefinition;
+      const td = sd.target.td;
       const containers = (td.definition['containerDefinitions'] as Json[]) ?? [];
       const essential = containers.find((c) => c['essential'] !== false) ?? containers[0]!;
-      for (const f of v.failures) {
+      for (const f of failures(sd, now)) {
         const taskArn = `arn:aws:ecs:${region}:${svc.account}:task/${svc.cluster}/${f.taskId}`;
         const logs: { group: string; stream: string; lines: string[]; at: number }[] = [];
         const log = essential['logConfiguration'] as
@@ -435,7 +286,7 @@ export function knownTasks(sim: Simulator, region: string, now: number) {
             clusterArn: clusterArn(region, svc.account, svc.cluster),
             taskDefinitionArn: tdArn(td),
             group: `service:${svc.name}`,
-            startedBy: v.record.id,
+            startedBy: sd.legacyTarget.id,
             lastStatus: 'STOPPED',
             desiredStatus: 'STOPPED',
             stopCode: plan.stopCode ?? 'EssentialContainerExited',
@@ -522,6 +373,94 @@ function standaloneView(t: StandaloneTask, now: number): Json {
   };
 }
 
+const SD_STATUSES = [
+  'PENDING',
+  'SUCCESSFUL',
+  'STOPPED',
+  'STOP_REQUESTED',
+  'IN_PROGRESS',
+  'ROLLBACK_REQUESTED',
+  'ROLLBACK_IN_PROGRESS',
+  'ROLLBACK_SUCCESSFUL',
+  'ROLLBACK_FAILED',
+];
+const HOOK_STAGES = [
+  'RECONCILE_SERVICE',
+  'PRE_SCALE_UP',
+  'POST_SCALE_UP',
+  'TEST_TRAFFIC_SHIFT',
+  'POST_TEST_TRAFFIC_SHIFT',
+  'PRE_PRODUCTION_TRAFFIC_SHIFT',
+  'PRODUCTION_TRAFFIC_SHIFT',
+  'POST_PRODUCTION_TRAFFIC_SHIFT',
+];
+
+/** UpdateService's deploymentConfiguration as the ECS API model constrains it. */
+const DEPLOYMENT_CONFIGURATION = struct({
+  deploymentCircuitBreaker: struct(
+    {
+      enable: bool,
+      rollback: bool,
+      resetOnHealthyTask: bool,
+      thresholdConfiguration: struct({
+        type: str({ enum: ['BOUNDED_PERCENT', 'COUNT', 'UNBOUNDED_PERCENT'] }),
+        value: int(),
+      }),
+    },
+    ['enable', 'rollback'],
+  ),
+  maximumPercent: int(),
+  minimumHealthyPercent: int(),
+  alarms: struct({ alarmNames: list(str()), rollback: bool, enable: bool }, [
+    'alarmNames',
+    'rollback',
+    'enable',
+  ]),
+  strategy: str({ enum: ['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY'] }),
+  bakeTimeInMinutes: int(),
+  lifecycleHooks: list(
+    struct({
+      targetType: str({ enum: ['AWS_LAMBDA', 'PAUSE'] }),
+      hookTargetArn: str(),
+      roleArn: str(),
+      lifecycleStages: list(str({ enum: HOOK_STAGES })),
+      hookDetails: any,
+      timeoutConfiguration: struct({
+        timeoutInMinutes: int({ min: 1, max: 20160 }),
+        action: str({ enum: ['CONTINUE', 'ROLLBACK'] }),
+      }),
+    }),
+  ),
+  linearConfiguration: struct({ stepPercent: any, stepBakeTimeInMinutes: int() }),
+  canaryConfiguration: struct({ canaryPercent: any, canaryBakeTimeInMinutes: int() }),
+  earlySuccessCriteria: struct({
+    enable: bool,
+    healthyPercent: int(),
+    sourceServiceRevisionCleanup: str({ enum: ['BLOCKING', 'DEFERRED'] }),
+  }),
+});
+
+/** A service whose ServiceDeployment calls this scenario does not support. */
+function supported(svc: ServiceRecord): void {
+  if (svc.serviceDeploymentsUnsupported)
+    // ours: AWS's message for this case is not on record.
+    throw new AwsError(
+      'UnsupportedFeatureException',
+      'Service deployments are not supported for this service.',
+    );
+}
+
+function findServiceDeployment(
+  ctx: RequestContext,
+  arn: string,
+): { svc: ServiceRecord; sd: ServiceDeploymentRecord } | undefined {
+  for (const svc of servicesState(ctx.sim, ctx.region).services) {
+    const sd = svc.serviceDeployments.find((d) => d.arn === arn);
+    if (sd) return { svc, sd };
+  }
+  return undefined;
+}
+
 export const ecsServiceOperations: Record<string, Operation> = {
   DescribeClusters: {
     input: struct({ clusters: list(str()), include: any }),
@@ -571,11 +510,30 @@ export const ecsServiceOperations: Record<string, Operation> = {
         desiredCount: int({ min: 0 }),
         taskDefinition: str(),
         forceNewDeployment: bool,
-        deploymentConfiguration: any,
+        deploymentConfiguration: DEPLOYMENT_CONFIGURATION,
+        deploymentController: struct({ type: str({ enum: ['ECS', 'CODE_DEPLOY', 'EXTERNAL'] }) }, ['type']),
         capacityProviderStrategy: any,
         enableECSManagedTags: bool,
         propagateTags: str({ enum: ['TASK_DEFINITION', 'SERVICE', 'NONE'] }),
         networkConfiguration: any,
+        loadBalancers: list(
+          struct({
+            targetGroupArn: str(),
+            loadBalancerName: str(),
+            containerName: str(),
+            containerPort: int(),
+            advancedConfiguration: struct({
+              alternateTargetGroupArn: str(),
+              productionListenerRule: str(),
+              testListenerRule: str(),
+              roleArn: str(),
+            }),
+          }),
+        ),
+        serviceConnectConfiguration: struct(
+          { enabled: bool, namespace: str(), services: any, logConfiguration: any },
+          ['enabled'],
+        ),
         platformVersion: str(),
         healthCheckGracePeriodSeconds: int(),
         enableExecuteCommand: bool,
@@ -587,14 +545,28 @@ export const ecsServiceOperations: Record<string, Operation> = {
       const svc = findService(ctx, cluster.name, String(input['service']));
       if (!svc) throw new AwsError('ServiceNotFoundException', 'Service not found.');
       if (svc.status !== 'ACTIVE') throw new AwsError('ServiceNotActiveException', 'Service was not ACTIVE.');
-      if (svc.controller === 'CODE_DEPLOY' && input['taskDefinition'] !== undefined) {
+      advanceService(svc, ctx.now);
+      const controller = (input['deploymentController'] as { type?: string } | undefined)?.type;
+      if (controller === 'EXTERNAL' || (controller && svc.controller === 'EXTERNAL'))
+        throw new AwsError(
+          'InvalidParameterException',
+          'Unable to update the deployment controller of a service to or from EXTERNAL.',
+        ); // ours
+      const willBe = (controller as ServiceRecord['controller'] | undefined) ?? svc.controller;
+      if (willBe === 'CODE_DEPLOY' && input['taskDefinition'] !== undefined) {
         throw new AwsError(
           'InvalidParameterException',
           'Unable to update task definition on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.',
         );
       }
-      const current = svc.deployments.filter((d) => d.createdAt <= ctx.now).at(-1)!;
-      let td = current.taskDefinition;
+      if (willBe === 'CODE_DEPLOY' && input['loadBalancers'] !== undefined) {
+        throw new AwsError(
+          'InvalidParameterException',
+          'Unable to update load balancers on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.',
+        );
+      }
+      const primary = svc.legacy.filter((l) => l.createdAt <= ctx.now && l.removedAt === undefined).at(-1)!;
+      let td = primary.revision.td;
       if (input['taskDefinition'] !== undefined) {
         const found = findTaskDefinition(ctx, String(input['taskDefinition']));
         if (!found) throw new AwsError('InvalidParameterException', 'TaskDefinition not found.');
@@ -602,27 +574,172 @@ export const ecsServiceOperations: Record<string, Operation> = {
           throw new AwsError('InvalidParameterException', 'TaskDefinition is inactive');
         td = found;
       }
-      if (input['deploymentConfiguration'] !== undefined) {
-        const cb = (input['deploymentConfiguration'] as Json)['deploymentCircuitBreaker'] as
-          { enable: boolean; rollback: boolean } | undefined;
-        if (cb) svc.circuitBreaker = cb;
-      }
+      const config = (input['deploymentConfiguration'] as Json | undefined) ?? svc.deploymentConfiguration;
+      const loadBalancers = (input['loadBalancers'] as Json[] | undefined) ?? svc.loadBalancers;
+      const serviceConnect =
+        (input['serviceConnectConfiguration'] as Json | undefined) ?? svc.serviceConnectConfiguration;
+      if (willBe === 'ECS')
+        refuseConfiguration(config, { loadBalancers, ...(serviceConnect ? { serviceConnect } : {}) });
+      // Everything is checked: now the service changes.
+      if (controller) svc.controller = controller as ServiceRecord['controller'];
+      if (input['deploymentConfiguration'] !== undefined)
+        svc.deploymentConfiguration = structuredClone(config);
+      svc.loadBalancers = structuredClone(loadBalancers);
+      if (serviceConnect) svc.serviceConnectConfiguration = structuredClone(serviceConnect);
       const desired = (input['desiredCount'] as number | undefined) ?? svc.desiredCount;
       svc.desiredCount = desired;
-      if (td !== current.taskDefinition || input['forceNewDeployment'] === true) {
-        const n = svc.deployments.filter((d) => !d.rollbackOf).length - 1;
-        const plan = svc.rollouts[Math.min(n, svc.rollouts.length - 1)] ?? {};
-        svc.deployments.push({
-          id: `ecs-svc/${id19(`${svc.name}/${ctx.now}/${svc.deployments.length}`)}`,
-          taskDefinition: td,
-          desiredCount: desired,
-          createdAt: ctx.now,
-          plan,
-        });
+      const newDeployment =
+        td !== primary.revision.td ||
+        input['forceNewDeployment'] === true ||
+        input['loadBalancers'] !== undefined ||
+        input['serviceConnectConfiguration'] !== undefined;
+      if (newDeployment && svc.controller === 'ECS') {
+        const plan = svc.rollouts[Math.min(svc.started, svc.rollouts.length - 1)] ?? {};
+        svc.started++;
+        startDeployment(svc, { revision: newRevision(svc, td, ctx.now), at: ctx.now, plan, desired });
       } else {
-        current.desiredCount = desired;
+        primary.desiredCount = desired;
       }
-      return { service: describeService(svc, ctx.now) };
+      return { service: describeService(svc, ctx.now, { stale: svc.staleCurrentServiceDeployment }) };
+    },
+  },
+  ListServiceDeployments: {
+    input: struct(
+      {
+        service: str(),
+        cluster: str(),
+        status: list(str({ enum: SD_STATUSES })),
+        createdAt: struct({ before: { type: 'timestamp' }, after: { type: 'timestamp' } }),
+        nextToken: str(),
+        maxResults: int({ min: 1, max: 100 }),
+      },
+      ['service'],
+    ),
+    handler(input, ctx) {
+      const cluster = findCluster(ctx, input['cluster'] as string | undefined);
+      const svc = findService(ctx, cluster.name, String(input['service']));
+      if (!svc) throw new AwsError('ServiceNotFoundException', 'Service not found.');
+      supported(svc);
+      advanceService(svc, ctx.now);
+      const statuses = input['status'] as string[] | undefined;
+      const created = (input['createdAt'] ?? {}) as { before?: number; after?: number };
+      const matching = svc.serviceDeployments.filter(
+        (d) =>
+          (!statuses?.length || statuses.includes(d.status)) &&
+          (created.after === undefined || d.createdAt >= created.after * 1000) &&
+          d.createdAt <= (created.before !== undefined ? created.before * 1000 : ctx.now),
+      );
+      // The order is not documented: oldest first here, so that nothing relies on an order.
+      const start = Number(input['nextToken'] ?? 0);
+      const size = (input['maxResults'] as number | undefined) ?? 20;
+      const page = matching.slice(start, start + size);
+      return {
+        serviceDeployments: page.map((d) => ({
+          serviceDeploymentArn: d.arn,
+          serviceArn: serviceArnOf(svc),
+          clusterArn: clusterArn(svc.region, svc.account, svc.cluster),
+          startedAt: d.startedAt / 1000,
+          createdAt: d.createdAt / 1000,
+          ...(d.finishedAt !== undefined ? { finishedAt: d.finishedAt / 1000 } : {}),
+          targetServiceRevisionArn: d.target.arn,
+          status: d.status,
+          ...(d.statusReason ? { statusReason: d.statusReason } : {}),
+        })),
+        ...(start + size < matching.length ? { nextToken: String(start + size) } : {}),
+      };
+    },
+  },
+  DescribeServiceDeployments: {
+    input: struct({ serviceDeploymentArns: list(str(), { min: 1, max: 20 }) }, ['serviceDeploymentArns']),
+    handler(input, ctx) {
+      const serviceDeployments: Json[] = [];
+      const failed: Json[] = [];
+      for (const arn of input['serviceDeploymentArns'] as string[]) {
+        const hit = findServiceDeployment(ctx, arn);
+        if (!hit) {
+          failed.push({ arn, reason: 'MISSING', detail: 'The service deployment does not exist.' });
+          continue;
+        }
+        supported(hit.svc);
+        advanceService(hit.svc, ctx.now);
+        serviceDeployments.push(serviceDeploymentView(hit.svc, hit.sd, ctx.now));
+      }
+      return { serviceDeployments, failures: failed };
+    },
+  },
+  DescribeServiceRevisions: {
+    input: struct({ serviceRevisionArns: list(str(), { min: 1, max: 20 }) }, ['serviceRevisionArns']),
+    handler(input, ctx) {
+      const serviceRevisions: Json[] = [];
+      const failed: Json[] = [];
+      for (const arn of input['serviceRevisionArns'] as string[]) {
+        const svc = servicesState(ctx.sim, ctx.region).services.find((s) =>
+          s.revisions.some((r) => r.arn === arn),
+        );
+        const r = svc?.revisions.find((x) => x.arn === arn);
+        if (!svc || !r) {
+          failed.push({ arn, reason: 'MISSING' });
+          continue;
+        }
+        supported(svc);
+        serviceRevisions.push({
+          serviceRevisionArn: r.arn,
+          serviceArn: serviceArnOf(svc),
+          clusterArn: clusterArn(svc.region, svc.account, svc.cluster),
+          taskDefinition: tdArn(r.td),
+          launchType: svc.launchType,
+          loadBalancers: r.loadBalancers,
+          ...(r.serviceConnectConfiguration
+            ? { serviceConnectConfiguration: r.serviceConnectConfiguration }
+            : {}),
+          createdAt: r.createdAt / 1000,
+        });
+      }
+      return { serviceRevisions, failures: failed };
+    },
+  },
+  ContinueServiceDeployment: {
+    input: struct(
+      {
+        serviceDeploymentArn: str(),
+        hookId: str(),
+        action: str({ enum: ['CONTINUE', 'ROLLBACK'] }),
+      },
+      ['serviceDeploymentArn', 'hookId'],
+    ),
+    handler(input, ctx) {
+      const hit = findServiceDeployment(ctx, String(input['serviceDeploymentArn']));
+      if (!hit)
+        throw new AwsError('ServiceDeploymentNotFoundException', 'The service deployment does not exist.');
+      supported(hit.svc);
+      advanceService(hit.svc, ctx.now);
+      continueDeployment(
+        hit.svc,
+        hit.sd,
+        String(input['hookId']),
+        (input['action'] as 'CONTINUE' | 'ROLLBACK' | undefined) ?? 'CONTINUE',
+        ctx.now,
+      );
+      return { serviceDeploymentArn: hit.sd.arn };
+    },
+  },
+  StopServiceDeployment: {
+    input: struct({ serviceDeploymentArn: str(), stopType: str({ enum: ['ABORT', 'ROLLBACK'] }) }, [
+      'serviceDeploymentArn',
+    ]),
+    handler(input, ctx) {
+      const hit = findServiceDeployment(ctx, String(input['serviceDeploymentArn']));
+      if (!hit)
+        throw new AwsError('ServiceDeploymentNotFoundException', 'The service deployment does not exist.');
+      supported(hit.svc);
+      advanceService(hit.svc, ctx.now);
+      stopDeployment(
+        hit.svc,
+        hit.sd,
+        (input['stopType'] as 'ROLLBACK' | 'ABORT' | undefined) ?? 'ROLLBACK',
+        ctx.now,
+      );
+      return { serviceDeploymentArn: hit.sd.arn };
     },
   },
   ListTasks: {
