@@ -20,6 +20,28 @@ export function tagError(error: unknown, context: CallContext): void {
   }
 }
 
+/** The IAM action and region a client made by the factory tagged the error with, if it did. */
+export function callContextOf(error: unknown): CallContext | undefined {
+  return typeof error === 'object' && error !== null
+    ? (error as { [CONTEXT]?: CallContext })[CONTEXT]
+    : undefined;
+}
+
+/**
+ * A diagnostic read that failed, as one line: what could not be read, and the IAM action that would
+ * show it when it was denied. It never stands in for the reason the step failed.
+ */
+export function unreadable(what: string, error: unknown): string {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorShape;
+  const action = callContextOf(error)?.iamAction;
+  const said = (e.message ?? String(error)).trim();
+  if (ACCESS_DENIED.has(e.name ?? '') || /not authorized to perform/i.test(said))
+    return `(could not read ${what}: AWS denied ${action ?? 'the call'}; grant it to see ${what} here)`;
+  if (THROTTLING.has(e.name ?? '') || e.$retryable?.throttling)
+    return `(could not read ${what}: AWS kept throttling ${action ?? 'the call'})`;
+  return `(could not read ${what}: ${e.name ? `${e.name}: ` : ''}${said})`;
+}
+
 interface SdkErrorShape {
   name?: string;
   message?: string;

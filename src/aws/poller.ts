@@ -105,7 +105,7 @@ export async function poll<T>(options: PollOptions<T>): Promise<PollResult<T>> {
 
   const cancelled = () =>
     new PollCancelledError(
-      `Stopped waiting for ${options.what}: ${options.signal?.reason instanceof Error ? options.signal.reason.message : 'cancelled'}.`,
+      `Stopped waiting for ${options.what}: ${options.signal?.reason instanceof Error ? options.signal.reason.message : 'cancelled'}.${lastState !== undefined ? ` It was last seen ${lastState}.` : ''}`,
     );
 
   if (options.firstLookMs) {

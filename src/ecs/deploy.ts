@@ -19,6 +19,7 @@ import {
   type UpdateServiceCommandInput,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
+import { unreadable } from '../aws/errors.js';
 import { type Clock, type Observation, poll, systemClock } from '../aws/poller.js';
 import { formatDuration } from '../github/inputs.js';
 import { UserError } from '../errors.js';
@@ -222,17 +223,26 @@ export async function waitForDeployment(client: Ecs, options: WaitOptions) {
       const mine = service.deployments?.find((d) => d.id === options.deploymentId);
       const primary = service.deployments?.find((d) => d.status === 'PRIMARY');
       if (!mine) {
-        // Gone from the list: completed and cleaned up, unless another deployment took over.
-        if (primary && primary.id !== options.deploymentId && primary.rolloutState !== 'COMPLETED') {
-          throw new DeploymentFailed(
-            options.deploymentId,
-            'it was replaced by another deployment',
-            undefined,
-          );
-        }
-        return { done: true, value: service };
+        // Gone from the list: ECS removes a deployment that was rolled back (once the rollback completes)
+        // or replaced. A deployment that succeeded stays as the PRIMARY, COMPLETED one.
+        const runs = primary?.taskDefinition
+          ? ` the service's PRIMARY deployment ${primary.id} runs ${primary.taskDefinition.split('/').pop()}`
+          : '';
+        throw new DeploymentFailed(
+          options.deploymentId,
+          `it is no longer among the service's deployments, which ECS does when it rolls a deployment back or another replaces it;${runs || ' the service has no PRIMARY deployment'}`,
+          primary?.taskDefinition,
+          primary?.rolloutState === 'COMPLETED',
+        );
       }
-      if (mine.rolloutState === 'COMPLETED') return { done: true, value: service };
+      if (mine.rolloutState === 'COMPLETED') {
+        if (mine.status === 'PRIMARY') return { done: true, value: service };
+        throw new DeploymentFailed(
+          options.deploymentId,
+          `it completed, but another deployment (${primary?.id ?? 'unknown'}, ${primary?.taskDefinition?.split('/').pop() ?? 'unknown task definition'}) has replaced it as the service's PRIMARY one`,
+          undefined,
+        );
+      }
       if (mine.rolloutState === 'FAILED') {
         const rollback = primary && primary.id !== mine.id ? primary.taskDefinition : undefined;
         throw new DeploymentFailed(mine.id!, mine.rolloutStateReason ?? 'rollout failed', rollback);
@@ -265,56 +275,64 @@ export async function waitForDeployment(client: Ecs, options: WaitOptions) {
   });
 }
 
-/** Why a deployment failed, in lines a user can act on. */
+/** Why a deployment failed, in lines a user can act on; each read that fails is one line saying so. */
 export async function explainFailure(
   clients: { ecs: Ecs; logs: () => Pick<CloudWatchLogsClient, 'send'> },
   options: { cluster: string; service: string; deploymentId: string; since: Date },
 ): Promise<string[]> {
   const lines: string[] = [];
-  const { services } = await clients.ecs.send(
-    new DescribeServicesCommand({ cluster: options.cluster, services: [options.service] }),
+  const attempt = async <T>(what: string, read: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await read();
+    } catch (error) {
+      lines.push(unreadable(what, error));
+      return undefined;
+    }
+  };
+  const described = await attempt('the service events', () =>
+    clients.ecs.send(new DescribeServicesCommand({ cluster: options.cluster, services: [options.service] })),
   );
-  const events = (services?.[0]?.events ?? [])
+  const events = (described?.services?.[0]?.events ?? [])
     .filter((e) => e.createdAt && e.createdAt >= options.since)
     .reverse();
   for (const e of events.slice(-10)) lines.push(`event: ${e.message}`);
 
-  const { taskArns } = await clients.ecs.send(
-    new ListTasksCommand({
-      cluster: options.cluster,
-      serviceName: options.service,
-      desiredStatus: 'STOPPED',
-      startedBy: options.deploymentId,
-    }),
+  const listed = await attempt('the stopped tasks', () =>
+    clients.ecs.send(
+      new ListTasksCommand({
+        cluster: options.cluster,
+        serviceName: options.service,
+        desiredStatus: 'STOPPED',
+        startedBy: options.deploymentId,
+      }),
+    ),
   );
-  if (taskArns?.length) {
-    const { tasks } = await clients.ecs.send(
-      new DescribeTasksCommand({ cluster: options.cluster, tasks: taskArns.slice(0, 3) }),
+  const taskArns = listed?.taskArns ?? [];
+  if (!taskArns.length) return lines;
+  const described2 = await attempt('the stopped tasks', () =>
+    clients.ecs.send(new DescribeTasksCommand({ cluster: options.cluster, tasks: taskArns.slice(0, 3) })),
+  );
+  const tasks = described2?.tasks ?? [];
+  for (const task of tasks) {
+    const id = task.taskArn?.split('/').pop() ?? '';
+    lines.push(
+      `stopped task ${id}: ${task.stoppedReason ?? 'no reason given'}${task.stopCode ? ` (${task.stopCode})` : ''}`,
     );
-    const { taskDefinition } = tasks?.[0]?.taskDefinitionArn
-      ? await clients.ecs.send(
-          new DescribeTaskDefinitionCommand({ taskDefinition: tasks[0].taskDefinitionArn }),
-        )
-      : { taskDefinition: undefined };
-    for (const task of tasks ?? []) {
-      const id = task.taskArn?.split('/').pop() ?? '';
-      lines.push(
-        `stopped task ${id}: ${task.stoppedReason ?? 'no reason given'}${task.stopCode ? ` (${task.stopCode})` : ''}`,
-      );
-      for (const c of task.containers ?? []) {
-        if (c.exitCode === undefined && !c.reason) continue;
-        lines.push(
-          `  container ${c.name}: exit code ${c.exitCode ?? '?'}${c.reason ? ` — ${c.reason}` : ''}`,
-        );
-      }
+    for (const c of task.containers ?? []) {
+      if (c.exitCode === undefined && !c.reason) continue;
+      lines.push(`  container ${c.name}: exit code ${c.exitCode ?? '?'}${c.reason ? ` — ${c.reason}` : ''}`);
     }
-    // The last lines the first stopped task's failing container logged, when it logs to CloudWatch.
-    const first = tasks?.[0];
-    const failing = first?.containers?.find((c) => (c.exitCode ?? 0) !== 0) ?? first?.containers?.[0];
-    const def = taskDefinition?.containerDefinitions?.find((c) => c.name === failing?.name);
-    const log = first?.taskArn ? await lastLogLines(clients.logs(), def, first.taskArn) : undefined;
-    if (log?.lines.length)
-      lines.push(`last log lines of ${failing?.name} (${log.where}):`, ...log.lines.map((m) => `  ${m}`));
   }
+  // The last lines the first stopped task's failing container logged, when it logs to CloudWatch.
+  const first = tasks[0];
+  if (!first?.taskArn || !first.taskDefinitionArn) return lines;
+  const definition = await attempt('the task definition of the stopped task', () =>
+    clients.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: first.taskDefinitionArn })),
+  );
+  const failing = first.containers?.find((c) => (c.exitCode ?? 0) !== 0) ?? first.containers?.[0];
+  const def = definition?.taskDefinition?.containerDefinitions?.find((c) => c.name === failing?.name);
+  const log = await lastLogLines(clients.logs(), def, first.taskArn);
+  if (log?.lines.length)
+    lines.push(`last log lines of ${failing?.name} (${log.where}):`, ...log.lines.map((m) => `  ${m}`));
   return lines;
 }

@@ -5,6 +5,8 @@ export class DeploymentFailed extends Error {
     readonly deploymentId: string,
     readonly reason: string,
     readonly rolledBackTo: string | undefined,
+    /** The rollback deployment has completed (the failed one is gone from the list). */
+    readonly rollbackDone = false,
   ) {
     super(`The deployment ${deploymentId} failed: ${reason}`);
   }

@@ -1,6 +1,7 @@
 /** The last lines a task's container wrote to CloudWatch Logs (awslogs driver), for failure reports. */
 import { type CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
+import { unreadable } from '../aws/errors.js';
 
 export async function lastLogLines(
   logs: Pick<CloudWatchLogsClient, 'send'>,
@@ -22,9 +23,6 @@ export async function lastLogLines(
     );
     return { where: `${group} ${stream}`, lines: (out.events ?? []).map((e) => e.message?.trimEnd() ?? '') };
   } catch (error) {
-    return {
-      where: `${group} ${stream}`,
-      lines: [`(could not read the log stream: ${(error as Error).message})`],
-    };
+    return { where: `${group} ${stream}`, lines: [unreadable('the log stream', error)] };
   }
 }

@@ -1,23 +1,6 @@
-/** Helpers for job summaries: links to the AWS console for the resources an action touched. */
+/** Helpers for job summaries: HTML escaping and links (console links live with the core, in src/aws/console.ts). */
 
-function consoleHost(region: string): string {
-  if (region.startsWith('cn-')) return `https://${region}.console.amazonaws.cn`;
-  if (region.startsWith('us-gov-')) return `https://${region}.console.amazonaws-us-gov.com`;
-  return `https://${region}.console.aws.amazon.com`;
-}
-
-export const consoleLinks = {
-  ecrPrivateRepositories: (region: string) =>
-    `${consoleHost(region)}/ecr/private-registry/repositories?region=${region}`,
-  ecrRepository: (region: string, account: string, name: string) =>
-    `${consoleHost(region)}/ecr/repositories/private/${account}/${name}?region=${region}`,
-  ecrPublicRepositories: () =>
-    `${consoleHost('us-east-1')}/ecr/public-registry/repositories?region=us-east-1`,
-  ecsService: (region: string, cluster: string, service: string) =>
-    `${consoleHost(region)}/ecs/v2/clusters/${cluster}/services/${service}/health?region=${region}`,
-  codeDeployDeployment: (region: string, id: string) =>
-    `${consoleHost(region)}/codesuite/codedeploy/deployments/${id}?region=${region}`,
-};
+export { consoleLinks } from '../aws/console.js';
 
 /** Text made safe for the HTML of a job summary. */
 export const escapeHtml = (s: string) =>

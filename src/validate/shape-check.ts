@@ -1,7 +1,8 @@
 /**
- * The shape rules: every member, type, enum and required member of RegisterTaskDefinitionRequest, as
- * the installed SDK declares them (shape.generated.ts). Unknown keys are warnings with the nearest real
- * key; wrong types, enum values and missing required members are errors.
+ * The shape rules: every member, type, enum and required member of a request structure as the installed
+ * SDK declares it (shape.generated.ts for RegisterTaskDefinitionRequest, src/ecs/service-shape.generated.ts
+ * for UpdateService's deployment settings). Unknown keys are reported with the nearest real key; wrong
+ * types, enum values and missing required members too.
  */
 import { escapePointer } from '../json/parse.js';
 import type { ShapeRef, TaskDefinitionShape } from './shape.js';
@@ -22,11 +23,14 @@ function distance(a: string, b: string): number {
   return row[b.length]!;
 }
 
-/** The real key a typo most likely meant: same letters in another case, or within a third of its length. */
+/** The real key a typo most likely meant: same letters in another case, the one it begins, or within a third of its length. */
 export function nearest(key: string, candidates: readonly string[]): string | undefined {
   const lower = key.toLowerCase();
   const exact = candidates.find((c) => c.toLowerCase() === lower);
   if (exact) return exact;
+  // A name cut short (advancedConfig for advancedConfiguration).
+  const longer = lower.length >= 5 ? candidates.filter((c) => c.toLowerCase().startsWith(lower)) : [];
+  if (longer.length === 1) return longer[0];
   let best: string | undefined;
   let bestScore = Infinity;
   for (const c of candidates) {
@@ -40,6 +44,7 @@ const typeName = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'an a
 
 function describeRef(ref: ShapeRef): string {
   if (ref === 'integer') return 'a whole number';
+  if (ref === 'number') return 'a number';
   if (ref === 'string') return 'a string';
   if (ref === 'boolean') return 'true or false';
   if (ref.startsWith('list:')) return 'a list';
@@ -48,16 +53,30 @@ function describeRef(ref: ShapeRef): string {
   return 'an object';
 }
 
-/** Checks `value` at `pointer` against `ref`; nulls are left to the describe-output rule. */
+/**
+ * Checks `value` at `pointer` against `ref`; nulls are left to the describe-output rule. `unknownKeys`
+ * ends the message of a key the structure does not have (what becomes of it).
+ */
 export function checkShape(
   shape: TaskDefinitionShape,
   ref: ShapeRef,
   value: unknown,
   pointer: string,
   report: Report,
+  unknownKeys = 'ECS refuses unknown keys.',
 ): void {
   if (value === null || value === undefined) return;
   const where = pointer || '/';
+  if (ref === 'document') return;
+  if (ref === 'number') {
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      report(
+        'shape-type',
+        pointer,
+        `${where} must be a number, not ${typeof value === 'string' ? `the string ${JSON.stringify(value)}` : typeName(value)}.`,
+      );
+    return;
+  }
   if (ref === 'string') {
     if (typeof value !== 'string')
       report('shape-type', pointer, `${where} must be a string, not ${typeName(value)}.`);
@@ -86,11 +105,12 @@ export function checkShape(
     if (typeof value !== 'string') {
       report('shape-type', pointer, `${where} must be one of ${values.join(', ')}, not ${typeName(value)}.`);
     } else if (!values.includes(value)) {
-      const near = values.find((v) => v.toLowerCase() === value.toLowerCase());
+      const cased = values.find((v) => v.toLowerCase() === value.toLowerCase());
+      const near = cased ?? nearest(value, values);
       report(
         'shape-enum',
         pointer,
-        `${where} is ${JSON.stringify(value)}, which ECS does not know: it takes ${values.join(', ')}${near ? ` (did you mean ${JSON.stringify(near)}? values are case-sensitive)` : ''}.`,
+        `${where} is ${JSON.stringify(value)}, which ECS does not know: it takes ${values.join(', ')}${cased ? ` (did you mean ${JSON.stringify(cased)}? values are case-sensitive)` : near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}.`,
       );
     }
     return;
@@ -100,7 +120,7 @@ export function checkShape(
       report('shape-type', pointer, `${where} must be a list (a JSON array), not ${typeName(value)}.`);
       return;
     }
-    value.forEach((item, i) => checkShape(shape, ref.slice(5), item, `${pointer}/${i}`, report));
+    value.forEach((item, i) => checkShape(shape, ref.slice(5), item, `${pointer}/${i}`, report, unknownKeys));
     return;
   }
   const isObject = typeof value === 'object' && !Array.isArray(value);
@@ -110,7 +130,7 @@ export function checkShape(
       return;
     }
     for (const [k, v] of Object.entries(value as Record<string, unknown>))
-      checkShape(shape, ref.slice(4), v, `${pointer}/${escapePointer(k)}`, report);
+      checkShape(shape, ref.slice(4), v, `${pointer}/${escapePointer(k)}`, report, unknownKeys);
     return;
   }
   const name = ref.slice(7);
@@ -129,13 +149,13 @@ export function checkShape(
       report(
         'shape-unknown-key',
         at,
-        `${JSON.stringify(key)} is not a member of ${name}${near ? `: did you mean ${JSON.stringify(near)}?` : '.'} ECS refuses unknown keys.`,
+        `${JSON.stringify(key)} is not a member of ${name}${near ? `: did you mean ${JSON.stringify(near)}?` : '.'} ${unknownKeys}`,
       );
       continue;
     }
     if (struct.deprecated.includes(key))
       report('shape-deprecated', at, `${key} is deprecated in the ECS API (${name}); plan to move off it.`);
-    checkShape(shape, ref, member, at, report);
+    checkShape(shape, ref, member, at, report, unknownKeys);
   }
   for (const key of struct.required) {
     if (object[key] === undefined)

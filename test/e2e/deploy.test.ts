@@ -78,7 +78,7 @@ const env = (extra: Record<string, string> = {}) => ({
 });
 
 describe('deploy, run from dist', () => {
-  test('registers the changed definition, updates the service, follows the deployment to COMPLETED; the same file again registers nothing', async () => {
+  test('registers the changed definition, updates the service, follows its service deployment to SUCCESSFUL; the same file again registers nothing', async () => {
     const r = await runAction('.', {
       inputs: { 'task-definition': 'web.json', cluster: 'prod', service: 'web' },
       env: env(),
@@ -88,14 +88,17 @@ describe('deploy, run from dist', () => {
       'task-definition-arn': 'arn:aws:ecs:us-east-1:111122223333:task-definition/web:2',
       revision: '2',
       registered: 'true',
-      status: 'COMPLETED',
+      status: 'SUCCESSFUL',
     });
     expect(r.outputs['deployment-id']).toMatch(/^ecs-svc\/\d{19}$/);
-    expect(r.stdout).toMatch(/service web: 0\/2 running, 2 pending/);
+    expect(r.outputs['service-deployment-arn']).toMatch(
+      /^arn:aws:ecs:us-east-1:111122223333:service-deployment\/prod\/web\/[\w-]+$/,
+    );
+    expect(r.stdout).toMatch(/service deployment of web: rolling update; 0\/2 new tasks running, 2 pending/);
     expect(r.summary).toContain('app: image nginx:1.27 → nginx:1.28');
     expect(r.summary).toContain('app: environment +RELEASE');
-    // Not one DescribeServices per second: the checks back off while tasks provision.
-    expect(sim.calls('DescribeServices').length).toBeLessThan(10);
+    // Not one look per second: the looks back off while tasks provision.
+    expect(sim.calls('DescribeServiceDeployments').length).toBeLessThan(10);
 
     const again = await runAction('.', {
       inputs: { 'task-definition': 'web.json', cluster: 'prod', service: 'web', wait: 'false' },
@@ -111,9 +114,9 @@ describe('deploy, run from dist', () => {
       env: env(),
     });
     expect(r.exitCode).toBe(1);
-    expect(r.outputs['status']).toBe('FAILED');
+    expect(r.outputs['status']).toBe('ROLLBACK_SUCCESSFUL');
     expect(r.errors[0]).toMatch(
-      /^The deployment ecs-svc\/\d+ of api failed: ECS deployment circuit breaker: tasks failed to start\. ECS rolled back to arn:aws:ecs:us-east-1:111122223333:task-definition\/api:1\. First cause: stopped task [0-9a-f]+: Essential container in task exited \(EssentialContainerExited\)\./,
+      /^The service deployment of api ended ROLLBACK_SUCCESSFUL: ECS deployment circuit breaker: tasks failed to start; the circuit breaker counted 3 failed tasks \(threshold 3\)\. ECS rolled the service back to api:1\. First cause: stopped task [0-9a-f]+: Essential container in task exited \(EssentialContainerExited\)\./,
     );
     expect(r.stdout).toContain('  container app: exit code 1');
     expect(r.stdout).toContain('  Error: connect ECONNREFUSED 10.0.3.7:5432');
@@ -168,13 +171,14 @@ describe('deploy, run from dist', () => {
     });
     expect(r.exitCode).toBe(1);
     expect(r.errors[0]).toMatch(
-      /^Gave up waiting for service slow after [45]s; it was still 0\/2 running, 2 pending, 2 old draining\. The deployment ecs-svc\/\d+ is left to go on/,
+      /^Gave up waiting for service deployment of slow after [45]s; it was still rolling update; 0\/2 new tasks running, 2 pending\. The deployment arn:aws:ecs:us-east-1:111122223333:service-deployment\/prod\/slow\/[\w-]+ is left to go on/,
     );
+    expect(r.outputs['status']).toBe('IN_PROGRESS');
     expect(sim.calls('UpdateService')).toHaveLength(1);
   });
 
   test('throttling while waiting is retried', async () => {
-    sim.addFault({ operation: 'DescribeServices', kind: 'throttle', after: 1, count: 2 });
+    sim.addFault({ operation: 'DescribeServiceDeployments', kind: 'throttle', after: 1, count: 2 });
     const r = await runAction('.', {
       inputs: {
         'task-definition': 'web.json',
@@ -185,13 +189,15 @@ describe('deploy, run from dist', () => {
       env: env(),
     });
     expect(r.errors).toEqual([]);
-    expect(sim.calls('DescribeServices').filter((c) => c.error === 'ThrottlingException')).toHaveLength(2);
+    expect(
+      sim.calls('DescribeServiceDeployments').filter((c) => c.error === 'ThrottlingException'),
+    ).toHaveLength(2);
   });
 
   test('the next rollout is looked at when the last one took, not polled all along', async () => {
     const inputs = { 'task-definition': 'steady.json', cluster: 'prod', service: 'steady' };
     const first = await runAction('.', { inputs, env: env() });
-    expect(first.outputs['status']).toBe('COMPLETED');
+    expect(first.outputs['status']).toBe('SUCCESSFUL');
     expect(first.stdout).not.toContain('The last rollout');
     sim.requests.length = 0;
     const second = await runAction('.', {
@@ -199,11 +205,11 @@ describe('deploy, run from dist', () => {
       env: env(),
     });
     expect(second.errors).toEqual([]);
-    expect(second.outputs['status']).toBe('COMPLETED');
+    expect(second.outputs['status']).toBe('SUCCESSFUL');
     expect(second.stdout).toMatch(/The last rollout of steady took 6s: looking for the end around then\./);
-    // One look at the forecast end (plus the DescribeServices that checks the service up front), or
-    // two when the runner was slow enough to look a moment early.
-    expect(sim.calls('DescribeServices').length).toBeLessThanOrEqual(3);
+    // The deployment as found, one look at the forecast end, or two when the runner was slow enough to
+    // look a moment early.
+    expect(sim.calls('DescribeServiceDeployments').length).toBeLessThanOrEqual(3);
   });
 
   test('SIGTERM while waiting stops the step and leaves the deployment going', async () => {
@@ -216,13 +222,13 @@ describe('deploy, run from dist', () => {
       },
       env: env(),
     });
-    for (let i = 0; i < 100 && !started.output().includes('service slow:'); i++)
+    for (let i = 0; i < 100 && !started.output().includes('service deployment of slow:'); i++)
       await new Promise((r) => setTimeout(r, 100));
     started.child.kill('SIGTERM');
     const result = await started.done;
     expect(result.exitCode).toBe(1);
     expect(result.errors[0]).toMatch(
-      /^Stopped waiting for service slow: the job was cancelled \(SIGTERM\)\. The deployment ecs-svc\/\d+ goes on in ECS\./,
+      /^Stopped waiting for service deployment of slow: the job was cancelled \(SIGTERM\)\. It was last seen rolling update; 0\/2 new tasks running, 2 pending\. The deployment arn:aws:ecs:\S+ is left as it is in ECS/,
     );
   });
 });

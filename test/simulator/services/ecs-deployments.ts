@@ -865,6 +865,9 @@ export function legacyView(svc: DeployedService, now: number, launchType: string
       createdAt: l.createdAt / 1000,
       updatedAt: (ended ?? now) / 1000,
       launchType,
+      ...(l.revision.serviceConnectConfiguration
+        ? { serviceConnectConfiguration: l.revision.serviceConnectConfiguration }
+        : {}),
       rolloutState: state,
       rolloutStateReason:
         state === 'FAILED'
