@@ -147,6 +147,12 @@ export async function coldStart(runs: number) {
       expect: 1,
     },
     {
+      name: 'continue-deployment: bad input',
+      args: [bundle('continue-deployment')],
+      env: { ...(await runner()), INPUT_SERVICE: 'web', INPUT_DECISION: 'proceed' },
+      expect: 1,
+    },
+    {
       name: 'validate-task-definitions: 1 file',
       args: [bundle('validate-task-definitions')],
       env: {
@@ -191,6 +197,7 @@ export async function coldStart(runs: number) {
     'image-pipeline',
     'render-task-definition',
     'deploy',
+    'continue-deployment',
     'rollout-ecs-ami',
   ]) {
     let bytes = 0;

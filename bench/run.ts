@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { buildHour } from './build-hour.js';
 import { refreshForty } from './refresh-40min.js';
 import { rolloutBench } from './rollout.js';
+import { serviceDeploymentBench } from './service-deployments.js';
 import { coldStart } from './cold-start.js';
 import { validateThroughput } from './validate.js';
 import { yamlLineCounts } from './yaml-lines.js';
@@ -59,6 +60,19 @@ console.log(
 for (const r of rollouts) {
   console.log(
     `${r.rollout.padEnd(8)} ${r.waiter.padEnd(54)} ${String(r.n).padStart(4)} ${`${r.delayMedianS}s`.padStart(13)} ${`${r.delayMaxS}s`.padStart(10)} ${String(r.callsMedian).padStart(10)}`,
+  );
+}
+
+const deployments = await serviceDeploymentBench(Math.max(3, Math.min(runs, 9)));
+console.log(
+  '\nService deployments followed to their end by deploy (simulated clock, real SDK calls over HTTP; aim: median delay at most 3s, at most one read a minute of bake):',
+);
+console.log(
+  'kind        deployment               ends as               runs  delay median  delay max  calls (median)  reads per bake minute',
+);
+for (const r of deployments) {
+  console.log(
+    `${r.kind.padEnd(11)} ${r.name.padEnd(24)} ${r.outcome.padEnd(20)} ${String(r.n).padStart(5)} ${`${r.delayMedianS}s`.padStart(13)} ${`${r.delayMaxS}s`.padStart(10)} ${String(r.callsMedian).padStart(15)} ${r.bakeReadsPerMinute === undefined ? '' : String(r.bakeReadsPerMinute).padStart(22)}`,
   );
 }
 

@@ -3,11 +3,14 @@
  * GitHub runner would, printing what a user would see. Needs no AWS account and no Docker.
  * The chain so far: ECR login; the AMI refresh (resolve parent → move recipe → build → AMIs); and
  * the pull-request check of the task definitions; render → deploy → follow the rollout, once to success
- * and once to a failure the step explains, then a blue/green deployment through CodeDeploy.
+ * and once to a failure the step explains, then a blue/green deployment through CodeDeploy, an ECS
+ * blue/green deployment that pauses at test traffic, is tested and continued, and one whose alarm rolls
+ * it back.
  */
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { DescribeServiceDeploymentsCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { type RunResult, runAction } from '../test/harness/runner.js';
 import { type Simulator, simulatorEnv, startSimulator } from '../test/simulator/server.js';
 
@@ -199,7 +202,7 @@ try {
     sim,
     from,
   );
-  if (deployed.outputs['status'] !== 'COMPLETED') failures++;
+  if (deployed.outputs['status'] !== 'SUCCESSFUL') failures++;
 
   from = sim.requests.length;
   const broken = await runAction('.', {
@@ -212,7 +215,7 @@ try {
     env: { ...env, GITHUB_WORKSPACE: workspace },
   });
   show('deploy again: this rollout fails, and the step says why', broken, sim, from);
-  if (broken.outputs['status'] !== 'FAILED') failures++;
+  if (broken.outputs['status'] !== 'ROLLBACK_SUCCESSFUL' || broken.exitCode === 0) failures++;
 
   from = sim.requests.length;
   const blueGreen = await runAction('.', {
@@ -230,6 +233,76 @@ try {
     from,
   );
   if (blueGreen.outputs['status'] !== 'COMPLETED') failures++;
+
+  // ECS's own blue/green: pause once test traffic is on the new revision, test, then continue.
+  from = sim.requests.length;
+  const paused = await runAction('.', {
+    inputs: {
+      'task-definition': rendered.outputs['task-definition'] ?? '',
+      cluster: 'prod',
+      service: 'shop',
+      'wait-until': 'paused',
+    },
+    env: { ...env, GITHUB_WORKSPACE: workspace },
+  });
+  show(
+    'deploy with ECS blue/green: scale up, test traffic to the new revision, pause at the PAUSE hook',
+    paused,
+    sim,
+    from,
+  );
+  if (paused.outputs['status'] !== 'IN_PROGRESS' || !paused.outputs['hook-id']) failures++;
+
+  // The test a workflow runs against the test listener; here, what the test listener would reach.
+  const arn = paused.outputs['service-deployment-arn'] ?? '';
+  const ecs = new ECSClient({
+    region: 'us-east-1',
+    endpoint: sim.endpoint,
+    credentials: { accessKeyId: 'AKIASIMULATOR', secretAccessKey: 'simulator-secret-key' },
+  });
+  const seen = (await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] })))
+    .serviceDeployments?.[0]?.targetServiceRevision;
+  const testOk = seen?.requestedTestTrafficWeight === 100 && seen.requestedProductionTrafficWeight === 0;
+  console.log(
+    `\n${bold('▶ the test job: test traffic reaches the new revision')}  ${dim(testOk ? 'passed' : 'failed')}\n  test traffic ${seen?.requestedTestTrafficWeight}% and production traffic ${seen?.requestedProductionTrafficWeight}% on the new revision`,
+  );
+  if (!testOk) failures++;
+
+  from = sim.requests.length;
+  const continued = await runAction('continue-deployment', {
+    inputs: {
+      cluster: 'prod',
+      service: 'shop',
+      'service-deployment-arn': arn,
+      'hook-id': paused.outputs['hook-id'] ?? '',
+      decision: testOk ? 'continue' : 'rollback',
+    },
+    env,
+  });
+  show(
+    'continue-deployment: the test passed, so production traffic moves and the deployment ends',
+    continued,
+    sim,
+    from,
+  );
+  if (continued.outputs['status'] !== 'SUCCESSFUL') failures++;
+
+  from = sim.requests.length;
+  const alarmed = await runAction('.', {
+    inputs: {
+      'task-definition': rendered.outputs['task-definition'] ?? '',
+      cluster: 'prod',
+      service: 'checkout',
+    },
+    env: { ...env, GITHUB_WORKSPACE: workspace },
+  });
+  show(
+    'deploy with ECS blue/green again: an alarm goes off after the traffic shift, ECS rolls back, the step says so',
+    alarmed,
+    sim,
+    from,
+  );
+  if (alarmed.exitCode === 0 || alarmed.outputs['status'] !== 'ROLLBACK_SUCCESSFUL') failures++;
 
   console.log(
     `\n${failures === 0 ? bold('Demo finished: every step behaved as expected.') : bold(`Demo: ${failures} step(s) did not behave as expected.`)}`,

@@ -167,7 +167,9 @@ export async function planDeploy(s: DeploySettings, env: Env, log: Logger): Prom
   ]);
   if (!s.service && (codeDeployGiven.length || serviceInputs.length || s['wait-until'] !== 'succeeded')) {
     const first = codeDeployGiven[0] ?? serviceInputs[0] ?? 'wait-until';
-    throw new UserError(`Input '${first}' needs 'service': it applies to a deployment of a service.`);
+    throw new UserError(
+      `Input '${first}' needs 'service': it applies to a ${codeDeployGiven.length ? 'CodeDeploy ' : ''}deployment of a service.`,
+    );
   }
   if (s['deployment-controller'] && codeDeployGiven.length) {
     throw new UserError(

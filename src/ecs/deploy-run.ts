@@ -213,7 +213,12 @@ export async function runDeploy(plan: DeployPlan, deps: RunDeps, report: DeployR
     return;
   }
   if (codeDeploy) await deployWithCodeDeploy(plan, deps, report, { service, arn, prepared: codeDeploy });
-  else await deployWithEcs(plan, deps, report, { arn, serviceDeployments });
+  else
+    await deployWithEcs(plan, deps, report, {
+      arn,
+      serviceDeployments,
+      primaryBefore: service.deployments?.find((d) => d.status === 'PRIMARY')?.id,
+    });
 
   if (plan.deregisterPrevious && plan.definition && report.outcome === 'succeeded') {
     report.deregistered = await deregisterOlder(
@@ -267,7 +272,7 @@ async function deployWithEcs(
   plan: DeployPlan,
   deps: RunDeps,
   report: DeployReport,
-  o: { arn: string; serviceDeployments: boolean },
+  o: { arn: string; serviceDeployments: boolean; primaryBefore: string | undefined },
 ): Promise<void> {
   const { clients, log, region } = deps;
   const service = plan.service!;
@@ -281,7 +286,17 @@ async function deployWithEcs(
   const deploymentId = update.deploymentId ?? '';
   report.deploymentId = deploymentId;
   report.status = 'IN_PROGRESS';
-  log.info(`Updated ${service} in ${plan.cluster}: deployment ${deploymentId}.`);
+  // ECS starts no deployment when nothing changed (the same task definition, no forced deployment).
+  const started = deploymentId !== o.primaryBefore;
+  if (started) log.info(`Updated ${service} in ${plan.cluster}: deployment ${deploymentId}.`);
+  else
+    log.info(
+      `ECS started no new deployment: ${service} already runs ${o.arn.split('/').pop()} and nothing else changed (give 'force-new-deployment' to deploy it again). Following the service's current deployment.`,
+    );
+  if (update.expectedMs !== undefined && plan.wait)
+    log.info(
+      `The last rollout of ${service} took ${formatDuration(update.expectedMs)}: looking for the end around then.`,
+    );
   const serviceLink = consoleLinks.ecsServiceDeployments(region, plan.cluster, service);
 
   let located: Awaited<ReturnType<typeof locateServiceDeployment>> | undefined;
@@ -357,9 +372,7 @@ async function deployWithEcs(
       report.diagnostics.push(...why);
       for (const line of why) log.info(line);
       const rolledBack = rolledBackTo ? ` ECS rolled back to ${rolledBackTo}.` : '';
-      const key =
-        why.find((l) => l.startsWith('stopped task')) ?? why.find((l) => l.startsWith('event:')) ?? '';
-      report.reason = `The deployment ${deploymentId} of ${service} failed: ${error.reason}.${rolledBack}${key ? ` First cause: ${key}.` : ''}`;
+      report.reason = `The deployment ${deploymentId} of ${service} failed: ${error.reason}.${rolledBack}${firstCause(why)}`;
       throw new UserError(`${report.reason} The log above has the events, stopped tasks and last log lines.`);
     }
   }
@@ -389,7 +402,14 @@ async function deployWithEcs(
     throw waitError(error, arnSd, link, 'ECS');
   }
   report.stages = result.stages;
-  await settle(result.deployment, result, report, { plan, deps, located, deploymentId, since: update.since });
+  await settle(result.deployment, result, report, {
+    plan,
+    deps,
+    located,
+    deploymentId,
+    since: update.since,
+    started,
+  });
 }
 
 /** The outcome of a followed ServiceDeployment, into the report; a failure explained and thrown. */
@@ -403,6 +423,7 @@ async function settle(
     located: { revisions: Awaited<ReturnType<typeof locateServiceDeployment>>['revisions'] };
     deploymentId: string;
     since: Date;
+    started: boolean;
   },
 ): Promise<void> {
   const { deps, plan } = o;
@@ -428,7 +449,9 @@ async function settle(
     report.outcome = 'succeeded';
     if (plan.waitUntil === 'paused')
       deps.log.warning(
-        `The deployment succeeded without pausing: no PAUSE hook awaited action (the deployment's configuration has ${(d.deploymentConfiguration?.lifecycleHooks ?? []).filter((h) => h.targetType === 'PAUSE').length} PAUSE hooks).`,
+        o.started
+          ? `The deployment succeeded without pausing: no PAUSE hook awaited action (the deployment's configuration has ${(d.deploymentConfiguration?.lifecycleHooks ?? []).filter((h) => h.targetType === 'PAUSE').length} PAUSE hooks).`
+          : 'Nothing to pause: ECS started no new deployment, and the service already runs this task definition.',
       );
     return;
   }
@@ -443,13 +466,26 @@ async function settle(
   );
   report.diagnostics.push(...why);
   for (const line of why) deps.log.info(line);
-  const key =
-    why.find((l) => l.startsWith('stopped task')) ??
-    why.find((l) => l.startsWith('event:') && /fail/i.test(l));
-  report.reason = `The service deployment of ${service} ended ${d.status}: ${explained.reason}${key ? ` First cause: ${key}.` : ''}`;
+  report.reason = `The service deployment of ${service} ended ${d.status}: ${explained.reason}${firstCause(why)}`;
   throw new UserError(
     `${report.reason} The log above has what ECS recorded, the events, stopped tasks and last log lines.`,
   );
+}
+
+/**
+ * The first cause among the diagnostics, for the one-line reason: a stopped task, else an event that says
+ * what went wrong (not the deployment's own failed/rolling back/completed events, which the reason has).
+ */
+export function firstCause(lines: readonly string[]): string {
+  const key =
+    lines.find((l) => l.startsWith('stopped task')) ??
+    lines.find(
+      (l) =>
+        l.startsWith('event:') &&
+        /fail|unable|error|unhealthy/i.test(l) &&
+        !/deployment failed|rolling back|deployment completed/.test(l),
+    );
+  return key ? ` First cause: ${key.replace(/\.$/, '')}.` : '';
 }
 
 /** CodeDeploy's deployment group for the service, checked before anything is registered. */
@@ -476,7 +512,7 @@ async function prepareCodeDeploy(plan: DeployPlan, clients: DeployClients, log: 
   const waits = groupWaits(group);
   if (plan.waitUntil === 'paused' && !waits.stopsWhenReady) {
     log.warning(
-      `The deployment group "${ref.group}" reroutes traffic as soon as the replacement task set is ready (its deployment ready option is not STOP_DEPLOYMENT), so there is no Ready state to pause at: waiting until traffic has moved.`,
+      `The deployment group "${ref.group}" reroutes traffic as soon as the replacement task set is ready (its deployment ready option is not STOP_DEPLOYMENT), so there is no Ready state to stop at: waiting until traffic has moved.`,
     );
   }
   return { client, ref, waits };

@@ -21,7 +21,6 @@ import {
 } from '@aws-sdk/client-ecs';
 import { unreadable } from '../aws/errors.js';
 import { type Clock, type Observation, poll, systemClock } from '../aws/poller.js';
-import { formatDuration } from '../github/inputs.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { sameTaskDefinition } from '../taskdef/compare.js';
@@ -201,11 +200,6 @@ export async function waitForDeployment(client: Ecs, options: WaitOptions) {
   let forecast = options.expectedMs;
   const late = { next: 1000 };
   let nearMs = 2000;
-  if (forecast !== undefined) {
-    options.log?.info(
-      `The last rollout of ${options.service} took ${formatDuration(forecast)}: looking for the end around then.`,
-    );
-  }
   return poll<Service>({
     what: `service ${options.service}`,
     timeoutMs: options.timeoutMs,

@@ -289,7 +289,7 @@ function bakeOf(d: ServiceDeployment): { key: string; ms: number } | undefined {
   return undefined;
 }
 
-const QUICK = { first: 1000, factor: 1.5, max: 4000 };
+const QUICK = { first: 1000, factor: 1.5, max: 3000 };
 const WAITING_LOOK_MS = 60_000;
 
 /** When to look next (the plan the wait follows), from the deployment and what was seen before. */

@@ -18,7 +18,9 @@ function title(r: DeployReport): string {
     case 'not-waited':
       return `Deployment of ${r.service} started`;
     case 'failed':
-      return `Deployment of ${r.service} failed (${r.status})`;
+      return r.controller === 'CODE_DEPLOY'
+        ? `CodeDeploy deployment of ${r.service} failed`
+        : `Deployment of ${r.service} failed (${r.status})`;
     default:
       return `Deployment of ${r.service} not followed to its end`;
   }

@@ -341,7 +341,7 @@ describe('deploy to a CODE_DEPLOY service refuses what cannot work, before regis
         env: e,
       });
       expect(r.errors[0]).toBe(
-        `Input 'codedeploy-application' applies to services deployed by CodeDeploy; "web" uses the ECS rolling deployment controller.`,
+        `Input 'codedeploy-application' applies to services deployed by CodeDeploy; "web" uses the ECS deployment controller.`,
       );
       const noService = await runAction('.', {
         inputs: { 'task-definition': 'web.json', 'codedeploy-appspec': 'appspec.yaml' },

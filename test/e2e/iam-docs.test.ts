@@ -72,7 +72,14 @@ test.each([
       { 'task-definition': 'WEB_FILE', cluster: 'prod', service: 'web', 'deregister-previous': '5' },
       { 'task-definition': 'WEB_FILE', cluster: 'prod', service: 'web', 'force-new-deployment': 'true' },
       { 'task-definition': 'WEB_FILE', cluster: 'prod', service: 'web-bg' },
+      { 'task-definition': 'WEB_FILE', cluster: 'prod', service: 'shop', 'wait-until': 'paused' },
     ],
+  ],
+  // Decides at the pause the last deploy run left.
+  [
+    'continue-deployment',
+    'continue-deployment',
+    [{ cluster: 'prod', service: 'shop', decision: 'continue' }],
   ],
 ] as [string, string, Record<string, string>[]][])(
   '%s: the docs grant every call it makes',

@@ -81,6 +81,71 @@ test('deploy-ecs-service: the deploy job does not run after a failed build or ch
   expect(build.ran).toBe(false);
 });
 
+test('deploy-ecs-service with test-command: deploy pauses at test traffic, the test job runs the command, the decide job continues or rolls back', async () => {
+  const stubs = { 'actions/checkout': noop, 'aws-actions/configure-aws-credentials': awsCredentials };
+  const inputs = {
+    ...DEPLOY,
+    service: 'shop',
+    'task-definition': 'test/fixtures/task-definitions/good/task-definition-web.json',
+    image: 'nginx:1.27',
+    'test-url': 'https://test.example.com',
+  };
+  // Each run deploys another image, so that ECS starts a deployment each time.
+  for (const [command, decision, status, image] of [
+    [
+      'test "$TEST_URL" = https://test.example.com && test -n "$HOOK_ID" && test -n "$SERVICE_DEPLOYMENT_ARN"',
+      'continue',
+      'SUCCESSFUL',
+      'nginx:1.27',
+    ],
+    ['echo "smoke test: 503 from $TEST_URL" >&2; exit 1', 'rollback', 'ROLLBACK_SUCCESSFUL', 'nginx:1.28'],
+  ] as const) {
+    const needs = { build: { result: 'skipped', outputs: {} }, validate: { result: 'success', outputs: {} } };
+    const deploy = await runJob('.github/workflows/deploy-ecs-service.yml', 'deploy', {
+      inputs: { ...inputs, image, 'test-command': command },
+      needs,
+      env: env(),
+      stubs,
+    });
+    expect(deploy.errors).toEqual([]);
+    expect(deploy.outputs).toMatchObject({ status: 'IN_PROGRESS' });
+    expect(deploy.outputs['hook-id']).toMatch(/^ecs-pause-/);
+    const test = await runJob('.github/workflows/deploy-ecs-service.yml', 'test', {
+      inputs: { ...inputs, 'test-command': command },
+      needs: { deploy: { result: 'success', outputs: deploy.outputs } },
+      env: env(),
+      stubs,
+    });
+    expect(test.ran).toBe(true);
+    expect(test.failed).toBe(decision === 'rollback');
+    const decide = await runJob('.github/workflows/deploy-ecs-service.yml', 'decide', {
+      inputs: { ...inputs, 'test-command': command },
+      needs: {
+        deploy: { result: 'success', outputs: deploy.outputs },
+        test: { result: test.failed ? 'failure' : 'success', outputs: {} },
+      },
+      env: env(),
+      stubs,
+    });
+    expect(decide.errors).toEqual([]);
+    expect(decide.outputs['status']).toBe(status);
+    const decided = sim.requests.filter((r) => r.operation === 'ContinueServiceDeployment').at(-1)!;
+    expect(decided.params).toMatchObject({ action: decision === 'continue' ? 'CONTINUE' : 'ROLLBACK' });
+  }
+  // Without a test command there is no gate: neither job runs.
+  for (const name of ['test', 'decide']) {
+    const job = await runJob('.github/workflows/deploy-ecs-service.yml', name, {
+      inputs: { ...inputs },
+      needs: {
+        deploy: { result: 'success', outputs: { 'hook-id': '' } },
+        test: { result: 'skipped', outputs: {} },
+      },
+      env: env(),
+    });
+    expect([name, job.ran]).toEqual([name, false]);
+  }
+});
+
 test('validate-task-definitions: findings fail the job, and the SARIF is uploaded for a same-repository pull request only', async () => {
   const uploads: Record<string, string>[] = [];
   const uploadSarif: Stub = async (inputs) => {

@@ -28,3 +28,16 @@ export function fargateTaskDefinition(
     ],
   };
 }
+
+/** A load balancer as ECS blue/green needs it: the target group in use, the alternate one, the listener rules. */
+export const blueGreenLoadBalancer = {
+  targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/blue/1',
+  containerName: 'app',
+  containerPort: 8080,
+  advancedConfiguration: {
+    alternateTargetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/green/2',
+    productionListenerRule: 'arn:aws:elasticloadbalancing:us-east-1:111122223333:listener-rule/app/lb/1/2/3',
+    testListenerRule: 'arn:aws:elasticloadbalancing:us-east-1:111122223333:listener-rule/app/lb/1/2/4',
+    roleArn: 'arn:aws:iam::111122223333:role/ecs-blue-green',
+  },
+};

@@ -9,22 +9,12 @@ import { type ContinueSettings, planContinue, runContinue } from '../../src/ecs/
 import { planDeploy } from '../../src/ecs/deploy-plan.js';
 import { type DeployReport, newReport, runDeploy } from '../../src/ecs/deploy-run.js';
 import { captureLog, coreClients, deploySettings, virtualClock } from '../harness/core.js';
-import { fargateTaskDefinition } from '../harness/fixtures.js';
+import { blueGreenLoadBalancer, fargateTaskDefinition } from '../harness/fixtures.js';
 import type { RolloutPlan } from '../simulator/scenario.js';
 import { type Simulator, startSimulator } from '../simulator/server.js';
 
 const time = virtualClock();
-const LB = {
-  targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/blue/1',
-  containerName: 'app',
-  containerPort: 8080,
-  advancedConfiguration: {
-    alternateTargetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/green/2',
-    productionListenerRule: 'arn:aws:elasticloadbalancing:us-east-1:111122223333:listener-rule/app/lb/1/2/3',
-    testListenerRule: 'arn:aws:elasticloadbalancing:us-east-1:111122223333:listener-rule/app/lb/1/2/4',
-    roleArn: 'arn:aws:iam::111122223333:role/ecs-blue-green',
-  },
-};
+const LB = blueGreenLoadBalancer;
 const FAST: RolloutPlan = { provisionMs: 20_000, perTaskMs: 5000, drainMs: 30_000, stageMs: 3000 };
 const NAMES = ['gate', 'steps', 'stuck', 'bgcd'];
 let sim: Simulator;

@@ -8,22 +8,12 @@ import { planDeploy } from '../../src/ecs/deploy-plan.js';
 import { type DeployReport, newReport, runDeploy } from '../../src/ecs/deploy-run.js';
 import type { DeploySettings } from '../../src/ecs/deploy-plan.js';
 import { captureLog, coreClients, deploySettings, virtualClock } from '../harness/core.js';
-import { fargateTaskDefinition } from '../harness/fixtures.js';
+import { blueGreenLoadBalancer, fargateTaskDefinition } from '../harness/fixtures.js';
 import type { RolloutPlan } from '../simulator/scenario.js';
 import { type Simulator, startSimulator } from '../simulator/server.js';
 
 const time = virtualClock();
-const LB = {
-  targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/blue/1',
-  containerName: 'app',
-  containerPort: 8080,
-  advancedConfiguration: {
-    alternateTargetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/green/2',
-    productionListenerRule: 'arn:aws:elasticloadbalancing:us-east-1:111122223333:listener-rule/app/lb/1/2/3',
-    testListenerRule: 'arn:aws:elasticloadbalancing:us-east-1:111122223333:listener-rule/app/lb/1/2/4',
-    roleArn: 'arn:aws:iam::111122223333:role/ecs-blue-green',
-  },
-};
+const LB = blueGreenLoadBalancer;
 const PAUSE = { targetType: 'PAUSE', lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] };
 const FAST: RolloutPlan = { provisionMs: 20_000, perTaskMs: 5000, drainMs: 30_000, stageMs: 3000 };
 const FAILING: RolloutPlan = {
@@ -48,7 +38,20 @@ const rolling = (name: string, rollouts: RolloutPlan[], extra: object = {}) => (
   rollouts,
   ...extra,
 });
-const NAMES = ['bg', 'baker', 'alarmed', 'roll', 'plain', 'stale', 'quick', 'gone', 'nolist', 'norev', 'sig'];
+const NAMES = [
+  'bg',
+  'baker',
+  'alarmed',
+  'roll',
+  'plain',
+  'stale',
+  'quick',
+  'gone',
+  'nolist',
+  'norev',
+  'sig',
+  'legacy',
+];
 
 let sim: Simulator;
 let dir: string;
@@ -89,6 +92,14 @@ beforeAll(async () => {
           rolling('nolist', [FAILING]),
           rolling('norev', [FAST]),
           blueGreen('sig', { bakeTimeInMinutes: 30, lifecycleHooks: [PAUSE] }),
+          {
+            cluster: 'prod',
+            name: 'legacy',
+            taskDefinition: 'legacy:1',
+            deploymentController: 'CODE_DEPLOY',
+            loadBalancers: [{ targetGroupArn: LB.targetGroupArn, containerName: 'app', containerPort: 8080 }],
+            rollouts: [FAST],
+          },
         ],
       },
     },
@@ -288,6 +299,56 @@ describe('rolling', () => {
     expect(r.error).toBeUndefined();
     expect(r.report.status).toBe('SUCCESSFUL');
     expect(r.warnings.join('\n')).toMatch(/grant ecs:DescribeServiceRevisions to confirm it runs/);
+  });
+});
+
+describe('from CodeDeploy blue/green to ECS blue/green', () => {
+  test('ECS-controller settings on a CODE_DEPLOY service are refused with the way to move it', async () => {
+    const r = await deploy({
+      service: 'legacy',
+      'load-balancers': [LB],
+      'deployment-configuration': { strategy: 'BLUE_GREEN' },
+    });
+    expect(r.error?.message).toMatch(
+      /^Input 'load-balancers' sets ECS-controller deployment settings, but "legacy" deploys with CodeDeploy\. To move it to ECS blue\/green deployments, add 'deployment-controller: ECS'/,
+    );
+    expect(calls('RegisterTaskDefinition') + calls('UpdateService')).toBe(0);
+  });
+
+  test('without the alternate target group the move is refused before anything changes', async () => {
+    const r = await deploy({
+      service: 'legacy',
+      'deployment-controller': 'ECS',
+      'deployment-configuration': { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 5 },
+    });
+    expect(r.error?.message).toMatch(
+      /load balancer 1 of "legacy" \(the service's current settings\) has no advancedConfiguration\.alternateTargetGroupArn/,
+    );
+    expect(calls('RegisterTaskDefinition') + calls('UpdateService')).toBe(0);
+  });
+
+  test('deployment-controller ECS with the strategy and load balancers moves it in one UpdateService, followed as ECS blue/green', async () => {
+    const r = await deploy({
+      service: 'legacy',
+      'deployment-controller': 'ECS',
+      'deployment-configuration': { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 5 },
+      'load-balancers': [LB],
+    });
+    expect(r.error).toBeUndefined();
+    expect(r.report).toMatchObject({
+      controller: 'ECS',
+      status: 'SUCCESSFUL',
+      followedBy: 'service-deployment',
+    });
+    expect(r.lines).toContain(
+      '"legacy" moves from CodeDeploy to the ECS deployment controller with this deployment.',
+    );
+    expect(sim.calls('UpdateService')[0]!.params).toMatchObject({
+      deploymentController: { type: 'ECS' },
+      deploymentConfiguration: { strategy: 'BLUE_GREEN' },
+      loadBalancers: [{ advancedConfiguration: LB.advancedConfiguration }],
+    });
+    expect(r.report.stages.map((x) => x.stage)).toContain('BAKE_TIME');
   });
 });
 

@@ -14,23 +14,13 @@ import {
   StopServiceDeploymentCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import { fargateTaskDefinition } from '../harness/fixtures.js';
+import { blueGreenLoadBalancer, fargateTaskDefinition } from '../harness/fixtures.js';
 import { type Simulator, simulatorEnv, startSimulator } from '../simulator/server.js';
 
 let now = Date.UTC(2026, 11, 1, 12);
 let sim: Simulator;
 const saved = { ...process.env };
-const LB = {
-  targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/blue/1',
-  containerName: 'app',
-  containerPort: 8080,
-  advancedConfiguration: {
-    alternateTargetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/green/2',
-    productionListenerRule: 'arn:aws:elasticloadbalancing:us-east-1:111122223333:listener-rule/app/lb/1/2/3',
-    testListenerRule: 'arn:aws:elasticloadbalancing:us-east-1:111122223333:listener-rule/app/lb/1/2/4',
-    roleArn: 'arn:aws:iam::111122223333:role/ecs-blue-green',
-  },
-};
+const LB = blueGreenLoadBalancer;
 const PAUSE = { targetType: 'PAUSE', lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] };
 const FAST = { provisionMs: 5000, perTaskMs: 1000, drainMs: 4000, stageMs: 1000 };
 const names = ['bg', 'alarmed', 'roll', 'linear', 'canary', 'stop', 'lambda', 'timeout'];

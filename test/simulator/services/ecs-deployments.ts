@@ -563,6 +563,7 @@ function nextTransition(
   sd: ServiceDeploymentRecord,
 ): { at: number; apply: () => void } | undefined {
   const candidates: { at: number; apply: () => void }[] = [];
+  if (TERMINAL.has(sd.status)) return undefined;
   if (sd.stop) {
     const stop = sd.stop;
     candidates.push({
@@ -710,9 +711,10 @@ function settleHook(
 /** Plays every deployment of the service forward to `now`. */
 export function advanceService(svc: DeployedService, now: number): void {
   for (const sd of svc.serviceDeployments) {
-    for (let guard = 0; guard < 100_000; guard++) {
+    for (let guard = 0; ; guard++) {
       const next = nextTransition(svc, sd);
       if (!next || next.at > now) break;
+      if (guard > 10_000) throw new Error(`simulator bug: ${sd.arn} does not settle at ${next.at}`);
       next.apply();
     }
   }
