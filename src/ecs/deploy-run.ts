@@ -457,6 +457,15 @@ async function settle(
   }
   report.outcome = 'failed';
   const explained = explainServiceDeployment(d, o.located.revisions);
+  if (d.status === 'STOPPED') {
+    // A deployment stops when another replaces it (or someone stops it): say which, when it can be read.
+    const current = await describeService(deps.clients.ecs, plan.cluster, service, deps.region).then(
+      (x) => x.currentServiceDeployment,
+      () => undefined,
+    );
+    if (current && current !== d.serviceDeploymentArn)
+      explained.reason += ` Another service deployment, ${current}, has replaced it.`;
+  }
   report.diagnostics.push(...explained.lines);
   for (const line of explained.lines) deps.log.info(line);
   // Diagnostics are best effort: what cannot be read is one line, never the reason.

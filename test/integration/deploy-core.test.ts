@@ -51,6 +51,7 @@ const NAMES = [
   'norev',
   'sig',
   'legacy',
+  'raced',
 ];
 
 let sim: Simulator;
@@ -88,9 +89,10 @@ beforeAll(async () => {
           rolling('plain', [FAST]),
           rolling('stale', [FAST], { staleCurrentServiceDeployment: true }),
           rolling('quick', [{ ...FAILING, rollback: { ms: 300 } }]),
-          rolling('gone', [{ ...FAILING, rollback: { ms: 300 } }]),
+          rolling('gone', [{ ...FAILING, rollback: { ms: 1 } }]),
           rolling('nolist', [FAILING]),
           rolling('norev', [FAST]),
+          rolling('raced', [{ outcome: 'hang' }, FAST]),
           blueGreen('sig', { bakeTimeInMinutes: 30, lifecycleHooks: [PAUSE] }),
           {
             cluster: 'prod',
@@ -292,6 +294,22 @@ describe('rolling', () => {
     expect(stale.error).toBeUndefined();
     expect(stale.report.status).toBe('SUCCESSFUL');
     expect(calls('ListServiceDeployments')).toBeGreaterThanOrEqual(2);
+  });
+
+  test('a deployment another one replaces is a failure that names the one that replaced it', async () => {
+    const capture = captureLog();
+    const running = deploy({ service: 'raced' }, { capture });
+    for (let i = 0; i < 5000 && !capture.lines.some((l) => l.includes('rolling update')); i++)
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    const { UpdateServiceCommand } = await import('@aws-sdk/client-ecs');
+    await coreClients(sim).ecs.send(
+      new UpdateServiceCommand({ cluster: 'prod', service: 'raced', forceNewDeployment: true }),
+    );
+    const r = await running;
+    expect(r.report).toMatchObject({ outcome: 'failed', status: 'STOPPED' });
+    expect(r.error?.message).toMatch(
+      /^The service deployment of raced ended STOPPED: Service deployment stopped: a newer service deployment started .* Another service deployment, arn:aws:ecs:us-east-1:111122223333:service-deployment\/prod\/raced\/\S+, has replaced it\./,
+    );
   });
 
   test('DescribeServiceRevisions denied: the deployment is taken by its time, with a warning naming the action', async () => {
