@@ -107,6 +107,20 @@ function requestIdText(e: SdkErrorShape): string {
   return e.$metadata?.requestId ? ` (request ID ${e.$metadata.requestId})` : '';
 }
 
+/** An error that says nothing about the request itself: throttling, a server error, the network, a timeout. */
+export function isTransient(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as SdkErrorShape;
+  return (
+    THROTTLING.has(e.name ?? '') ||
+    e.$retryable !== undefined ||
+    e.$fault === 'server' ||
+    (e.$metadata?.httpStatusCode ?? 0) >= 500 ||
+    (e.code !== undefined && NETWORK_CODES.has(e.code)) ||
+    e.name === 'TimeoutError'
+  );
+}
+
 /** Words a user can act on for an AWS SDK error; undefined when `error` is not one. */
 export function explainAwsError(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;

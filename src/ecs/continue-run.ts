@@ -141,12 +141,19 @@ export async function runContinue(p: ContinuePlan, deps: ContinueDeps, report: D
     report.taskDefinitionArn = target.taskDefinition;
     report.revision = target.taskDefinition.split(':').pop()!;
   }
-  if (d.status !== 'IN_PROGRESS' && d.status !== 'PENDING')
+  // A rollback asked for again (a re-run of the job) is followed, not refused.
+  const rollingBack = ['ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS', 'ROLLBACK_SUCCESSFUL'].includes(
+    d.status ?? '',
+  );
+  if (p.decision === 'rollback' && rollingBack)
+    log.info(`${arn} is already ${d.status}: following the rollback to its end.`);
+  else if (d.status !== 'IN_PROGRESS' && d.status !== 'PENDING')
     throw new UserError(
       `The service deployment ${arn} is ${where(d)}: there is nothing to ${p.decision === 'continue' ? 'continue' : 'roll back'}.`,
     );
+  const again = p.decision === 'rollback' && rollingBack;
   const awaiting = (d.lifecycleHookDetails ?? []).filter((h) => h.status === 'AWAITING_ACTION');
-  let hookId = p.hookId;
+  let hookId = again ? undefined : p.hookId;
   if (hookId && !awaiting.some((h) => h.hookId === hookId))
     throw new UserError(
       `Input 'hook-id' is "${hookId}", which is not awaiting action in ${arn}: the deployment is ${where(d)}.${awaiting.length ? ` The hook awaiting action is ${awaiting.map((h) => h.hookId).join(', ')}.` : ''}`,
@@ -159,7 +166,9 @@ export async function runContinue(p: ContinuePlan, deps: ContinueDeps, report: D
 
   // The decision.
   const link = consoleServiceDeployment(region, p.cluster, p.service, arn);
-  if (hookId) {
+  if (again) {
+    // Decided before: nothing to send.
+  } else if (hookId) {
     await ecs.send(
       new ContinueServiceDeploymentCommand({
         serviceDeploymentArn: arn,

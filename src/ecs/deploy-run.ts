@@ -10,6 +10,7 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { CodeDeployClient } from '@aws-sdk/client-codedeploy';
 import {
+  DescribeServiceDeploymentsCommand,
   DescribeTaskDefinitionCommand,
   type ECSClient,
   ListServiceDeploymentsCommand,
@@ -185,7 +186,7 @@ export async function runDeploy(plan: DeployPlan, deps: RunDeps, report: DeployR
           `"${plan.service}" moves from CodeDeploy to the ECS deployment controller with this deployment.`,
         );
       checkAgainstService(service, plan.update, plan.waitUntil);
-      serviceDeployments = await canFollowServiceDeployments(ecs, plan, log);
+      serviceDeployments = await canFollowServiceDeployments(ecs, plan, service, log);
     }
   }
 
@@ -218,6 +219,7 @@ export async function runDeploy(plan: DeployPlan, deps: RunDeps, report: DeployR
       arn,
       serviceDeployments,
       primaryBefore: service.deployments?.find((d) => d.status === 'PRIMARY')?.id,
+      previousTaskDefinition: service.taskDefinition,
     });
 
   if (plan.deregisterPrevious && plan.definition && report.outcome === 'succeeded') {
@@ -243,12 +245,25 @@ export async function runDeploy(plan: DeployPlan, deps: RunDeps, report: DeployR
  * denied or unsupported the deployments list is followed instead, with one warning naming the IAM
  * actions — except for `wait-until: paused`, which cannot see a pause without them.
  */
-async function canFollowServiceDeployments(ecs: Ecs, plan: DeployPlan, log: Logger): Promise<boolean> {
+async function canFollowServiceDeployments(
+  ecs: Ecs,
+  plan: DeployPlan,
+  service: Service,
+  log: Logger,
+): Promise<boolean> {
   if (!plan.wait) return true;
+  let call = 'ecs:ListServiceDeployments';
   try {
     await ecs.send(
       new ListServiceDeploymentsCommand({ cluster: plan.cluster, service: plan.service, maxResults: 1 }),
     );
+    // The deployment the service has now shows whether DescribeServiceDeployments is allowed too.
+    if (service.currentServiceDeployment) {
+      call = 'ecs:DescribeServiceDeployments';
+      await ecs.send(
+        new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [service.currentServiceDeployment] }),
+      );
+    }
     return true;
   } catch (error) {
     const name = (error as { name?: string }).name ?? '';
@@ -256,7 +271,7 @@ async function canFollowServiceDeployments(ecs: Ecs, plan: DeployPlan, log: Logg
     const why =
       name === 'UnsupportedFeatureException'
         ? 'ECS does not support service deployments here'
-        : `AWS denied ecs:ListServiceDeployments`;
+        : `AWS denied ${call}`;
     if (plan.waitUntil !== 'succeeded')
       throw new UserError(
         `Input 'wait-until' is "${plan.waitUntil}", which needs the service deployment calls, but ${why}. Grant ${SERVICE_DEPLOYMENT_ACTIONS.join(', ')} to the role this workflow uses, or wait until 'succeeded'.`,
@@ -272,7 +287,12 @@ async function deployWithEcs(
   plan: DeployPlan,
   deps: RunDeps,
   report: DeployReport,
-  o: { arn: string; serviceDeployments: boolean; primaryBefore: string | undefined },
+  o: {
+    arn: string;
+    serviceDeployments: boolean;
+    primaryBefore: string | undefined;
+    previousTaskDefinition: string | undefined;
+  },
 ): Promise<void> {
   const { clients, log, region } = deps;
   const service = plan.service!;
@@ -357,8 +377,15 @@ async function deployWithEcs(
     } catch (error) {
       if (!(error instanceof DeploymentFailed)) throw waitError(error, deploymentId, serviceLink, 'ECS');
       // Without the ServiceDeployment, a rollback is seen as a new PRIMARY deployment with the old revision.
+      // A rollback puts the revision from before the update back; any other is a replacement.
+      const primaryTd = error.rolledBackTo;
       const rolledBackTo =
-        error.rolledBackTo && error.rolledBackTo !== o.arn ? error.rolledBackTo : undefined;
+        primaryTd &&
+        primaryTd !== o.arn &&
+        (!o.previousTaskDefinition || primaryTd === o.previousTaskDefinition)
+          ? primaryTd
+          : undefined;
+      const replacedBy = primaryTd && !rolledBackTo && primaryTd !== o.arn ? primaryTd : undefined;
       report.status = !rolledBackTo
         ? 'STOPPED'
         : error.rollbackDone
@@ -371,7 +398,11 @@ async function deployWithEcs(
       );
       report.diagnostics.push(...why);
       for (const line of why) log.info(line);
-      const rolledBack = rolledBackTo ? ` ECS rolled back to ${rolledBackTo}.` : '';
+      const rolledBack = rolledBackTo
+        ? ` ECS rolled back to ${rolledBackTo}.`
+        : replacedBy
+          ? ` Another deployment, of ${replacedBy}, replaced it.`
+          : '';
       report.reason = `The deployment ${deploymentId} of ${service} failed: ${error.reason}.${rolledBack}${firstCause(why)}`;
       throw new UserError(`${report.reason} The log above has the events, stopped tasks and last log lines.`);
     }
@@ -538,11 +569,7 @@ async function deployWithCodeDeploy(
   const { client, ref, waits } = o.prepared;
   report.codeDeployGroup = `${ref.application}/${ref.group}`;
 
-  // Properties CodeDeploy leaves to UpdateService (a task definition is never one of them).
-  const { capacityProviderStrategy: _strategy, ...serviceUpdate } = plan.update;
-  if (Object.keys(serviceUpdate).length) {
-    await updateService(clients.ecs, { cluster: plan.cluster, service, ...serviceUpdate });
-  }
+  // The AppSpec first, checked against the task definition: a refusal changes nothing.
   const where = plan.codeDeploy.appSpecPath ?? 'the AppSpec made from the service';
   const appSpec =
     plan.codeDeploy.appSpecFile !== undefined
@@ -553,6 +580,11 @@ async function deployWithCodeDeploy(
       new DescribeTaskDefinitionCommand({ taskDefinition: o.arn }),
     );
     checkAgainstTaskDefinition(serviceResource(appSpec, where), (taskDefinition ?? {}) as Json, where);
+  }
+  // Properties CodeDeploy leaves to UpdateService (a task definition is never one of them).
+  const { capacityProviderStrategy: _strategy, ...serviceUpdate } = plan.update;
+  if (Object.keys(serviceUpdate).length) {
+    await updateService(clients.ecs, { cluster: plan.cluster, service, ...serviceUpdate });
   }
   const deploymentId = await createDeployment(client, {
     ref,

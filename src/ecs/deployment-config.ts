@@ -194,7 +194,7 @@ function checkForStrategy(input: string, c: DeploymentConfiguration, strategy: S
     );
 }
 
-/** The settings a deployment will run with: what the inputs give, else what the service has. */
+/** The settings a deployment will run with: what the inputs give (each as a whole), else what the service has. */
 export interface EffectiveSettings {
   strategy: Strategy;
   hooks: DeploymentLifecycleHook[];
@@ -211,17 +211,17 @@ export function effectiveSettings(
     serviceConnectConfiguration?: ServiceConnectConfiguration | undefined;
   },
 ): EffectiveSettings {
-  const mine = given.deploymentConfiguration;
-  const theirs = service.deploymentConfiguration;
+  // UpdateService takes deploymentConfiguration as a whole: when it is given, the service's own is replaced.
+  const config = given.deploymentConfiguration ?? service.deploymentConfiguration;
   return {
-    strategy: (mine?.strategy ?? theirs?.strategy ?? 'ROLLING') as Strategy,
-    hooks: mine?.lifecycleHooks ?? theirs?.lifecycleHooks ?? [],
+    strategy: (config?.strategy ?? 'ROLLING') as Strategy,
+    hooks: config?.lifecycleHooks ?? [],
     loadBalancers: given.loadBalancers ?? service.loadBalancers ?? [],
     // A service's Service Connect settings are shown on its deployments.
     serviceConnect:
       given.serviceConnectConfiguration ??
       service.deployments?.find((d) => d.status === 'PRIMARY')?.serviceConnectConfiguration,
-    bakeTimeInMinutes: mine?.bakeTimeInMinutes ?? theirs?.bakeTimeInMinutes,
+    bakeTimeInMinutes: config?.bakeTimeInMinutes,
   };
 }
 

@@ -19,6 +19,7 @@ import {
 import { type Clock, type Observation, poll, systemClock } from '../aws/poller.js';
 import { formatDuration } from '../github/inputs.js';
 import { errorMessage } from '../errors.js';
+import { isTransient, unreadable } from '../aws/errors.js';
 import type { Logger } from '../log.js';
 import { STAGE_ORDER, type WaitUntil } from './deployment-config.js';
 import { plannedLook } from './deploy.js';
@@ -34,6 +35,11 @@ export const SERVICE_DEPLOYMENT_ACTIONS = [
 
 const FAILED_STATUSES = new Set(['ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED', 'STOPPED']);
 const ENDED = new Set(['SUCCESSFUL', ...FAILED_STATUSES]);
+
+/** DescribeServiceDeployments answered with the ARN among its failures (MISSING). */
+export class ServiceDeploymentMissing extends Error {
+  override readonly name = 'ServiceDeploymentMissing';
+}
 
 /** Why the ServiceDeployment calls cannot be used, when they cannot. */
 export class ServiceDeploymentsUnavailable extends Error {
@@ -52,7 +58,7 @@ export async function describeServiceDeployment(client: Ecs, arn: string): Promi
   const found = out.serviceDeployments?.[0];
   if (!found) {
     const why = out.failures?.[0];
-    throw new Error(
+    throw new ServiceDeploymentMissing(
       `ECS has no service deployment ${arn}${why?.reason ? ` (${why.reason}${why.detail ? `: ${why.detail}` : ''})` : ''}.`,
     );
   }
@@ -131,8 +137,15 @@ export async function locateServiceDeployment(client: Ecs, o: LocateOptions): Pr
     return { deployment, revisions, confirmed: revisionsReadable, warnings };
   };
   try {
-    if (o.currentServiceDeployment) {
-      const d = await describeServiceDeployment(client, o.currentServiceDeployment);
+    // Right after UpdateService the deployment may not be described yet (MISSING): the list comes next.
+    const current = o.currentServiceDeployment
+      ? await describeServiceDeployment(client, o.currentServiceDeployment).catch((error: unknown) => {
+          if (error instanceof ServiceDeploymentMissing) return undefined;
+          throw error;
+        })
+      : undefined;
+    if (current) {
+      const d = current;
       if ((d.createdAt?.getTime() ?? 0) >= earliest) {
         const revisions = await revisionsOf(
           d.targetServiceRevision?.arn ? [d.targetServiceRevision.arn] : [],
@@ -218,7 +231,12 @@ export interface FollowOptions {
   log?: Logger;
 }
 
-const ROLLING_LABEL = 'rolling update';
+/** The stage to show: ECS's lifecycle stage; a rolling update reports none, nor a deployment not started yet. */
+function stageLabel(d: ServiceDeployment): string {
+  if (d.lifecycleStage) return d.lifecycleStage;
+  if (d.status === 'PENDING') return 'PENDING';
+  return (d.deploymentConfiguration?.strategy ?? 'ROLLING') === 'ROLLING' ? 'rolling update' : 'starting';
+}
 const stageIndex = (stage: string | undefined) => (stage ? STAGE_ORDER.indexOf(stage as never) : -1);
 
 /** The hook a PAUSE awaits action at, if one does. */
@@ -245,8 +263,8 @@ export function describeLook(d: ServiceDeployment): string {
   const t = d.targetServiceRevision;
   const parts: string[] = [];
   parts.push(
-    d.status === 'IN_PROGRESS'
-      ? (d.lifecycleStage ?? ROLLING_LABEL)
+    d.status === 'IN_PROGRESS' || d.status === 'PENDING'
+      ? stageLabel(d)
       : `${d.status}${d.lifecycleStage ? ` (${d.lifecycleStage})` : ''}`,
   );
   if (t) {
@@ -291,6 +309,8 @@ function bakeOf(d: ServiceDeployment): { key: string; ms: number } | undefined {
 
 const QUICK = { first: 1000, factor: 1.5, max: 3000 };
 const WAITING_LOOK_MS = 60_000;
+/** Looks in a row that may fail on throttling or an outage before the error ends the step. */
+const MAX_UNREAD_LOOKS = 5;
 
 /** When to look next (the plan the wait follows), from the deployment and what was seen before. */
 export class LookPlanner {
@@ -311,10 +331,18 @@ export class LookPlanner {
   }
 
   /** Milliseconds until the next look, given the deployment as seen at `now`. */
-  next(d: ServiceDeployment, now: number, waitingForPause: boolean): { ms: number; bakeLeftMs?: number } {
+  next(
+    d: ServiceDeployment,
+    now: number,
+    waitingForPause: boolean,
+    ignoreHooks: readonly string[] = [],
+  ): { ms: number; bakeLeftMs?: number } {
     const bake = bakeOf(d);
+    // A hook just decided on may still show AWAITING_ACTION a moment: it is no reason to wait long.
     const hook = (d.lifecycleHookDetails ?? []).find(
-      (h) => h.status === 'AWAITING_ACTION' || h.status === 'IN_PROGRESS',
+      (h) =>
+        (h.status === 'AWAITING_ACTION' || h.status === 'IN_PROGRESS') &&
+        !ignoreHooks.includes(h.hookId ?? ''),
     );
     const phase =
       FAILED_STATUSES.has(d.status ?? '') || d.status?.startsWith('ROLLBACK') || d.status === 'STOP_REQUESTED'
@@ -334,7 +362,9 @@ export class LookPlanner {
     this.previousLookAt = now;
     const quick = () => {
       const ms = this.quick;
-      this.quick = Math.min(QUICK.max, this.quick * QUICK.factor);
+      // The end is near, but of unknown length: looks a little apart, and further apart the longer the
+      // phase lasts (a tenth of it), so that a five-minute drain costs tens of reads, not a hundred.
+      this.quick = Math.min(Math.max(QUICK.max, (now - this.since) / 10), this.quick * QUICK.factor);
       return ms;
     };
     if (phase === 'ending') return { ms: quick() };
@@ -386,8 +416,10 @@ export async function followServiceDeployment(client: Ecs, o: FollowOptions): Pr
   const stages: StageSeen[] = [];
   let first = o.first;
   let looks = 0;
+  let unreadLooks = 0;
+  let lastState = 'not read yet';
   const record = (d: ServiceDeployment, at: number) => {
-    const stage = d.lifecycleStage ?? ROLLING_LABEL;
+    const stage = stageLabel(d);
     let last = stages.at(-1);
     if (!last || last.stage !== stage) {
       last = { stage, firstSeenAt: at, lastSeenAt: at, hooks: [] };
@@ -412,7 +444,18 @@ export async function followServiceDeployment(client: Ecs, o: FollowOptions): Pr
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.log ? { log: o.log } : {}),
     check: async (): Promise<Observation<FollowResult>> => {
-      const d = first ?? (await describeServiceDeployment(client, o.arn));
+      let d: ServiceDeployment;
+      try {
+        d = first ?? (await describeServiceDeployment(client, o.arn));
+        unreadLooks = 0;
+      } catch (error) {
+        // A look that throttling or an outage spoiled (after the SDK's own retries) is not the end of a
+        // long wait: look again later, a few times, before the error ends the step.
+        if (!isTransient(error) || ++unreadLooks > MAX_UNREAD_LOOKS) throw error;
+        const ms = Math.min(WAITING_LOOK_MS, 10_000 * unreadLooks);
+        o.log?.info(`${unreadable('the service deployment', error)}; looking again in ${formatDuration(ms)}`);
+        return { done: false, state: lastState, plannedMs: ms };
+      }
       first = undefined;
       looks++;
       const now = clock.now();
@@ -428,10 +471,11 @@ export async function followServiceDeployment(client: Ecs, o: FollowOptions): Pr
         if (o.waitUntil === 'paused' && hook) return done('paused', hook);
         if (o.waitUntil === 'traffic-shifted' && trafficShifted(d)) return done('traffic-shifted');
       }
-      const { ms, bakeLeftMs } = planner.next(d, now, o.waitUntil === 'paused');
+      const { ms, bakeLeftMs } = planner.next(d, now, o.waitUntil === 'paused', o.ignoreHooks ?? []);
+      lastState = describeLook(d);
       return {
         done: false,
-        state: describeLook(d),
+        state: lastState,
         ...(bakeLeftMs !== undefined && bakeLeftMs > 0
           ? { detail: `bake about ${formatDuration(bakeLeftMs)} left` }
           : {}),
@@ -484,7 +528,7 @@ export function explainServiceDeployment(
       : d.status === 'ROLLBACK_FAILED'
         ? `ECS tried to roll the service back${back ? ` to ${back}` : ''} and the rollback FAILED: the service may run neither revision fully`
         : d.status === 'STOPPED'
-          ? 'the deployment was stopped where it was, without a rollback'
+          ? 'the deployment was stopped without a rollback (a failure with rollback off, a StopServiceDeployment, or a newer deployment)'
           : `it is ${d.status}`;
   lines.push(
     `service deployment ${d.serviceDeploymentArn}: ${d.status}${d.lifecycleStage ? ` at ${d.lifecycleStage}` : ''}`,

@@ -3,249 +3,318 @@
 import type { TaskDefinitionShape } from '../validate/shape.js';
 
 export const SERVICE_SHAPE: TaskDefinitionShape = {
-  root: 'DeploymentConfiguration',
-  structs: {
-    AdvancedConfiguration: {
-      members: {
-        alternateTargetGroupArn: 'string',
-        productionListenerRule: 'string',
-        testListenerRule: 'string',
-        roleArn: 'string',
+  "root": "DeploymentConfiguration",
+  "structs": {
+    "AdvancedConfiguration": {
+      "members": {
+        "alternateTargetGroupArn": "string",
+        "productionListenerRule": "string",
+        "testListenerRule": "string",
+        "roleArn": "string"
       },
-      required: [],
-      deprecated: [],
+      "required": [],
+      "deprecated": []
     },
-    CanaryConfiguration: {
-      members: {
-        canaryPercent: 'number',
-        canaryBakeTimeInMinutes: 'integer',
+    "CanaryConfiguration": {
+      "members": {
+        "canaryPercent": "number",
+        "canaryBakeTimeInMinutes": "integer"
       },
-      required: [],
-      deprecated: [],
+      "required": [],
+      "deprecated": []
     },
-    DeploymentAlarms: {
-      members: {
-        alarmNames: 'list:string',
-        rollback: 'boolean',
-        enable: 'boolean',
+    "DeploymentAlarms": {
+      "members": {
+        "alarmNames": "list:string",
+        "rollback": "boolean",
+        "enable": "boolean"
       },
-      required: ['alarmNames', 'rollback', 'enable'],
-      deprecated: [],
+      "required": [
+        "alarmNames",
+        "rollback",
+        "enable"
+      ],
+      "deprecated": []
     },
-    DeploymentCircuitBreaker: {
-      members: {
-        enable: 'boolean',
-        rollback: 'boolean',
-        resetOnHealthyTask: 'boolean',
-        thresholdConfiguration: 'struct:ThresholdConfiguration',
+    "DeploymentCircuitBreaker": {
+      "members": {
+        "enable": "boolean",
+        "rollback": "boolean",
+        "resetOnHealthyTask": "boolean",
+        "thresholdConfiguration": "struct:ThresholdConfiguration"
       },
-      required: ['enable', 'rollback'],
-      deprecated: [],
+      "required": [
+        "enable",
+        "rollback"
+      ],
+      "deprecated": []
     },
-    DeploymentConfiguration: {
-      members: {
-        deploymentCircuitBreaker: 'struct:DeploymentCircuitBreaker',
-        maximumPercent: 'integer',
-        minimumHealthyPercent: 'integer',
-        alarms: 'struct:DeploymentAlarms',
-        strategy: 'enum:DeploymentStrategy',
-        bakeTimeInMinutes: 'integer',
-        lifecycleHooks: 'list:struct:DeploymentLifecycleHook',
-        linearConfiguration: 'struct:LinearConfiguration',
-        canaryConfiguration: 'struct:CanaryConfiguration',
-        earlySuccessCriteria: 'struct:DeploymentEarlySuccessCriteria',
+    "DeploymentConfiguration": {
+      "members": {
+        "deploymentCircuitBreaker": "struct:DeploymentCircuitBreaker",
+        "maximumPercent": "integer",
+        "minimumHealthyPercent": "integer",
+        "alarms": "struct:DeploymentAlarms",
+        "strategy": "enum:DeploymentStrategy",
+        "bakeTimeInMinutes": "integer",
+        "lifecycleHooks": "list:struct:DeploymentLifecycleHook",
+        "linearConfiguration": "struct:LinearConfiguration",
+        "canaryConfiguration": "struct:CanaryConfiguration",
+        "earlySuccessCriteria": "struct:DeploymentEarlySuccessCriteria"
       },
-      required: [],
-      deprecated: [],
+      "required": [],
+      "deprecated": []
     },
-    DeploymentEarlySuccessCriteria: {
-      members: {
-        enable: 'boolean',
-        healthyPercent: 'integer',
-        sourceServiceRevisionCleanup: 'enum:ServiceRevisionCleanup',
+    "DeploymentEarlySuccessCriteria": {
+      "members": {
+        "enable": "boolean",
+        "healthyPercent": "integer",
+        "sourceServiceRevisionCleanup": "enum:ServiceRevisionCleanup"
       },
-      required: ['enable'],
-      deprecated: [],
+      "required": [
+        "enable"
+      ],
+      "deprecated": []
     },
-    DeploymentLifecycleHook: {
-      members: {
-        targetType: 'enum:DeploymentLifecycleHookTargetType',
-        hookTargetArn: 'string',
-        roleArn: 'string',
-        lifecycleStages: 'list:enum:DeploymentLifecycleHookStage',
-        hookDetails: 'document',
-        timeoutConfiguration: 'struct:DeploymentLifecycleHookTimeoutConfiguration',
+    "DeploymentLifecycleHook": {
+      "members": {
+        "targetType": "enum:DeploymentLifecycleHookTargetType",
+        "hookTargetArn": "string",
+        "roleArn": "string",
+        "lifecycleStages": "list:enum:DeploymentLifecycleHookStage",
+        "hookDetails": "document",
+        "timeoutConfiguration": "struct:DeploymentLifecycleHookTimeoutConfiguration"
       },
-      required: [],
-      deprecated: [],
+      "required": [],
+      "deprecated": []
     },
-    DeploymentLifecycleHookTimeoutConfiguration: {
-      members: {
-        timeoutInMinutes: 'integer',
-        action: 'enum:DeploymentLifecycleHookAction',
+    "DeploymentLifecycleHookTimeoutConfiguration": {
+      "members": {
+        "timeoutInMinutes": "integer",
+        "action": "enum:DeploymentLifecycleHookAction"
       },
-      required: [],
-      deprecated: [],
+      "required": [],
+      "deprecated": []
     },
-    LinearConfiguration: {
-      members: {
-        stepPercent: 'number',
-        stepBakeTimeInMinutes: 'integer',
+    "LinearConfiguration": {
+      "members": {
+        "stepPercent": "number",
+        "stepBakeTimeInMinutes": "integer"
       },
-      required: [],
-      deprecated: [],
+      "required": [],
+      "deprecated": []
     },
-    LoadBalancer: {
-      members: {
-        targetGroupArn: 'string',
-        loadBalancerName: 'string',
-        containerName: 'string',
-        containerPort: 'integer',
-        advancedConfiguration: 'struct:AdvancedConfiguration',
+    "LoadBalancer": {
+      "members": {
+        "targetGroupArn": "string",
+        "loadBalancerName": "string",
+        "containerName": "string",
+        "containerPort": "integer",
+        "advancedConfiguration": "struct:AdvancedConfiguration"
       },
-      required: [],
-      deprecated: [],
+      "required": [],
+      "deprecated": []
     },
-    LogConfiguration: {
-      members: {
-        logDriver: 'enum:LogDriver',
-        options: 'map:string',
-        secretOptions: 'list:struct:Secret',
+    "LogConfiguration": {
+      "members": {
+        "logDriver": "enum:LogDriver",
+        "options": "map:string",
+        "secretOptions": "list:struct:Secret"
       },
-      required: ['logDriver'],
-      deprecated: [],
+      "required": [
+        "logDriver"
+      ],
+      "deprecated": []
     },
-    Secret: {
-      members: {
-        name: 'string',
-        valueFrom: 'string',
+    "Secret": {
+      "members": {
+        "name": "string",
+        "valueFrom": "string"
       },
-      required: ['name', 'valueFrom'],
-      deprecated: [],
+      "required": [
+        "name",
+        "valueFrom"
+      ],
+      "deprecated": []
     },
-    ServiceConnectAccessLogConfiguration: {
-      members: {
-        format: 'enum:ServiceConnectAccessLoggingFormat',
-        includeQueryParameters: 'enum:ServiceConnectIncludeQueryParameters',
+    "ServiceConnectAccessLogConfiguration": {
+      "members": {
+        "format": "enum:ServiceConnectAccessLoggingFormat",
+        "includeQueryParameters": "enum:ServiceConnectIncludeQueryParameters"
       },
-      required: ['format'],
-      deprecated: [],
+      "required": [
+        "format"
+      ],
+      "deprecated": []
     },
-    ServiceConnectClientAlias: {
-      members: {
-        port: 'integer',
-        dnsName: 'string',
-        testTrafficRules: 'struct:ServiceConnectTestTrafficRules',
+    "ServiceConnectClientAlias": {
+      "members": {
+        "port": "integer",
+        "dnsName": "string",
+        "testTrafficRules": "struct:ServiceConnectTestTrafficRules"
       },
-      required: ['port'],
-      deprecated: [],
+      "required": [
+        "port"
+      ],
+      "deprecated": []
     },
-    ServiceConnectConfiguration: {
-      members: {
-        enabled: 'boolean',
-        namespace: 'string',
-        services: 'list:struct:ServiceConnectService',
-        logConfiguration: 'struct:LogConfiguration',
-        accessLogConfiguration: 'struct:ServiceConnectAccessLogConfiguration',
-        containerConfigurations: 'list:struct:ServiceConnectContainerConfiguration',
+    "ServiceConnectConfiguration": {
+      "members": {
+        "enabled": "boolean",
+        "namespace": "string",
+        "services": "list:struct:ServiceConnectService",
+        "logConfiguration": "struct:LogConfiguration",
+        "accessLogConfiguration": "struct:ServiceConnectAccessLogConfiguration",
+        "containerConfigurations": "list:struct:ServiceConnectContainerConfiguration"
       },
-      required: ['enabled'],
-      deprecated: [],
+      "required": [
+        "enabled"
+      ],
+      "deprecated": []
     },
-    ServiceConnectContainerConfiguration: {
-      members: {
-        logLevel: 'enum:ServiceConnectContainerLogLevel',
+    "ServiceConnectContainerConfiguration": {
+      "members": {
+        "logLevel": "enum:ServiceConnectContainerLogLevel"
       },
-      required: [],
-      deprecated: [],
-      union: true,
+      "required": [],
+      "deprecated": [],
+      "union": true
     },
-    ServiceConnectService: {
-      members: {
-        portName: 'string',
-        discoveryName: 'string',
-        clientAliases: 'list:struct:ServiceConnectClientAlias',
-        ingressPortOverride: 'integer',
-        timeout: 'struct:TimeoutConfiguration',
-        tls: 'struct:ServiceConnectTlsConfiguration',
+    "ServiceConnectService": {
+      "members": {
+        "portName": "string",
+        "discoveryName": "string",
+        "clientAliases": "list:struct:ServiceConnectClientAlias",
+        "ingressPortOverride": "integer",
+        "timeout": "struct:TimeoutConfiguration",
+        "tls": "struct:ServiceConnectTlsConfiguration"
       },
-      required: ['portName'],
-      deprecated: [],
+      "required": [
+        "portName"
+      ],
+      "deprecated": []
     },
-    ServiceConnectTestTrafficHeaderMatchRules: {
-      members: {
-        exact: 'string',
+    "ServiceConnectTestTrafficHeaderMatchRules": {
+      "members": {
+        "exact": "string"
       },
-      required: ['exact'],
-      deprecated: [],
+      "required": [
+        "exact"
+      ],
+      "deprecated": []
     },
-    ServiceConnectTestTrafficHeaderRules: {
-      members: {
-        name: 'string',
-        value: 'struct:ServiceConnectTestTrafficHeaderMatchRules',
+    "ServiceConnectTestTrafficHeaderRules": {
+      "members": {
+        "name": "string",
+        "value": "struct:ServiceConnectTestTrafficHeaderMatchRules"
       },
-      required: ['name'],
-      deprecated: [],
+      "required": [
+        "name"
+      ],
+      "deprecated": []
     },
-    ServiceConnectTestTrafficRules: {
-      members: {
-        header: 'struct:ServiceConnectTestTrafficHeaderRules',
+    "ServiceConnectTestTrafficRules": {
+      "members": {
+        "header": "struct:ServiceConnectTestTrafficHeaderRules"
       },
-      required: ['header'],
-      deprecated: [],
+      "required": [
+        "header"
+      ],
+      "deprecated": []
     },
-    ServiceConnectTlsCertificateAuthority: {
-      members: {
-        awsPcaAuthorityArn: 'string',
+    "ServiceConnectTlsCertificateAuthority": {
+      "members": {
+        "awsPcaAuthorityArn": "string"
       },
-      required: [],
-      deprecated: [],
+      "required": [],
+      "deprecated": []
     },
-    ServiceConnectTlsConfiguration: {
-      members: {
-        issuerCertificateAuthority: 'struct:ServiceConnectTlsCertificateAuthority',
-        kmsKey: 'string',
-        roleArn: 'string',
+    "ServiceConnectTlsConfiguration": {
+      "members": {
+        "issuerCertificateAuthority": "struct:ServiceConnectTlsCertificateAuthority",
+        "kmsKey": "string",
+        "roleArn": "string"
       },
-      required: ['issuerCertificateAuthority'],
-      deprecated: [],
+      "required": [
+        "issuerCertificateAuthority"
+      ],
+      "deprecated": []
     },
-    ThresholdConfiguration: {
-      members: {
-        type: 'enum:ThresholdType',
-        value: 'integer',
+    "ThresholdConfiguration": {
+      "members": {
+        "type": "enum:ThresholdType",
+        "value": "integer"
       },
-      required: ['type', 'value'],
-      deprecated: [],
+      "required": [
+        "type",
+        "value"
+      ],
+      "deprecated": []
     },
-    TimeoutConfiguration: {
-      members: {
-        idleTimeoutSeconds: 'integer',
-        perRequestTimeoutSeconds: 'integer',
+    "TimeoutConfiguration": {
+      "members": {
+        "idleTimeoutSeconds": "integer",
+        "perRequestTimeoutSeconds": "integer"
       },
-      required: [],
-      deprecated: [],
-    },
+      "required": [],
+      "deprecated": []
+    }
   },
-  enums: {
-    DeploymentLifecycleHookAction: ['CONTINUE', 'ROLLBACK'],
-    DeploymentLifecycleHookStage: [
-      'POST_PRODUCTION_TRAFFIC_SHIFT',
-      'POST_SCALE_UP',
-      'POST_TEST_TRAFFIC_SHIFT',
-      'PRE_PRODUCTION_TRAFFIC_SHIFT',
-      'PRE_SCALE_UP',
-      'PRODUCTION_TRAFFIC_SHIFT',
-      'RECONCILE_SERVICE',
-      'TEST_TRAFFIC_SHIFT',
+  "enums": {
+    "DeploymentLifecycleHookAction": [
+      "CONTINUE",
+      "ROLLBACK"
     ],
-    DeploymentLifecycleHookTargetType: ['AWS_LAMBDA', 'PAUSE'],
-    DeploymentStrategy: ['BLUE_GREEN', 'CANARY', 'LINEAR', 'ROLLING'],
-    LogDriver: ['awsfirelens', 'awslogs', 'fluentd', 'gelf', 'journald', 'json-file', 'splunk', 'syslog'],
-    ServiceConnectAccessLoggingFormat: ['JSON', 'TEXT'],
-    ServiceConnectContainerLogLevel: ['debug', 'info'],
-    ServiceConnectIncludeQueryParameters: ['DISABLED', 'ENABLED'],
-    ServiceRevisionCleanup: ['BLOCKING', 'DEFERRED'],
-    ThresholdType: ['BOUNDED_PERCENT', 'COUNT', 'UNBOUNDED_PERCENT'],
-  },
+    "DeploymentLifecycleHookStage": [
+      "POST_PRODUCTION_TRAFFIC_SHIFT",
+      "POST_SCALE_UP",
+      "POST_TEST_TRAFFIC_SHIFT",
+      "PRE_PRODUCTION_TRAFFIC_SHIFT",
+      "PRE_SCALE_UP",
+      "PRODUCTION_TRAFFIC_SHIFT",
+      "RECONCILE_SERVICE",
+      "TEST_TRAFFIC_SHIFT"
+    ],
+    "DeploymentLifecycleHookTargetType": [
+      "AWS_LAMBDA",
+      "PAUSE"
+    ],
+    "DeploymentStrategy": [
+      "BLUE_GREEN",
+      "CANARY",
+      "LINEAR",
+      "ROLLING"
+    ],
+    "LogDriver": [
+      "awsfirelens",
+      "awslogs",
+      "fluentd",
+      "gelf",
+      "journald",
+      "json-file",
+      "splunk",
+      "syslog"
+    ],
+    "ServiceConnectAccessLoggingFormat": [
+      "JSON",
+      "TEXT"
+    ],
+    "ServiceConnectContainerLogLevel": [
+      "debug",
+      "info"
+    ],
+    "ServiceConnectIncludeQueryParameters": [
+      "DISABLED",
+      "ENABLED"
+    ],
+    "ServiceRevisionCleanup": [
+      "BLOCKING",
+      "DEFERRED"
+    ],
+    "ThresholdType": [
+      "BOUNDED_PERCENT",
+      "COUNT",
+      "UNBOUNDED_PERCENT"
+    ]
+  }
 };

@@ -69,7 +69,7 @@ export async function writeSummary(summary: Summary, r: DeployReport): Promise<v
   if (r.reason) summary.addRaw(`<p>${escapeHtml(r.reason)}</p>`, true);
   if (r.followedBy === 'deployments-list')
     summary.addRaw(
-      '<p>Followed through the deployments list: the service deployment calls were not allowed.</p>',
+      '<p>Followed through the deployments list: the service deployment could not be followed (the log says why).</p>',
       true,
     );
   if (r.stages.length) {

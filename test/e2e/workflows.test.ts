@@ -132,6 +132,18 @@ test('deploy-ecs-service with test-command: deploy pauses at test traffic, the t
     const decided = sim.requests.filter((r) => r.operation === 'ContinueServiceDeployment').at(-1)!;
     expect(decided.params).toMatchObject({ action: decision === 'continue' ? 'CONTINUE' : 'ROLLBACK' });
   }
+  // A deployment that does not pause (here CodeDeploy's, whose group does not stop at Ready) fails the
+  // deploy job: the gate tested nothing.
+  const codeDeploy = await runJob('.github/workflows/deploy-ecs-service.yml', 'deploy', {
+    inputs: { ...inputs, service: 'web-bg', image: 'nginx:1.29', 'test-command': 'true' },
+    needs: { build: { result: 'skipped', outputs: {} }, validate: { result: 'success', outputs: {} } },
+    env: env(),
+    stubs,
+  });
+  expect(codeDeploy.failed).toBe(true);
+  expect(codeDeploy.errors.at(-1)).toMatch(
+    /^test-command is set, but the deployment did not pause at a PAUSE lifecycle hook \(status (COMPLETED|TRAFFIC_SHIFTED)\), so nothing was tested/,
+  );
   // Without a test command there is no gate: neither job runs.
   for (const name of ['test', 'decide']) {
     const job = await runJob('.github/workflows/deploy-ecs-service.yml', name, {

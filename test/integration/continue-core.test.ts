@@ -163,7 +163,7 @@ describe('continue', () => {
     await pausedDeploy('stuck', 'succeeded', false);
     const r = await decide({ service: 'stuck' });
     expect(r.error?.message).toMatch(
-      /^Nothing is paused: the service deployment arn:aws:ecs:\S+ is IN_PROGRESS; no hook awaits action\./,
+      /^Nothing is paused: the service deployment arn:aws:ecs:\S+ is (PENDING|IN_PROGRESS); no hook awaits action\./,
     );
     expect(sim.calls('ContinueServiceDeployment')).toHaveLength(0);
   });
@@ -195,6 +195,20 @@ describe('rollback', () => {
     expect(r.report).toMatchObject({ outcome: 'succeeded', status: 'ROLLBACK_SUCCESSFUL' });
     expect(sim.calls('ContinueServiceDeployment')[0]!.params).toMatchObject({ action: 'ROLLBACK' });
     expect(r.lines.some((l) => /Rolled back: the service runs gate:\d+ again\./.test(l))).toBe(true);
+  });
+
+  test('asked again (a re-run of the job), a rollback is followed to its end, not refused', async () => {
+    await pausedDeploy('gate');
+    const first = await decide({ decision: 'rollback' });
+    expect(first.report.status).toBe('ROLLBACK_SUCCESSFUL');
+    const again = await decide({
+      decision: 'rollback',
+      'service-deployment-arn': first.report.serviceDeploymentArn!,
+    });
+    expect(again.error).toBeUndefined();
+    expect(again.report).toMatchObject({ outcome: 'succeeded', status: 'ROLLBACK_SUCCESSFUL' });
+    expect(sim.calls('ContinueServiceDeployment')).toHaveLength(1);
+    expect(sim.calls('StopServiceDeployment')).toHaveLength(0);
   });
 
   test('with nothing paused: StopServiceDeployment ROLLBACK', async () => {

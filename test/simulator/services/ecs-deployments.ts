@@ -34,6 +34,7 @@ export type SdStatus =
 
 const TERMINAL = new Set<SdStatus>(['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED']);
 const MINUTE = 60_000;
+const PENDING_MS = 200;
 
 export interface Revision {
   arn: string;
@@ -338,7 +339,7 @@ export function startDeployment(
   const sd: ServiceDeploymentRecord = {
     arn,
     createdAt: at,
-    startedAt: at,
+    startedAt: at + PENDING_MS,
     updatedAt: at,
     source,
     target: options.revision,
@@ -346,7 +347,8 @@ export function startDeployment(
     strategy,
     desired: options.desired,
     plan,
-    status: 'IN_PROGRESS',
+    // A deployment is PENDING a moment before it starts (ECS's documented first status).
+    status: 'PENDING',
     steps: programme(strategy, config, stageMs, active.length > 0, timing(plan).drainMs),
     stepIndex: -1,
     stepStartedAt: at,
@@ -370,7 +372,6 @@ export function startDeployment(
   legacyTarget.sd = sd;
   svc.legacy.push(legacyTarget);
   svc.serviceDeployments.push(sd);
-  enterStep(svc, sd, 0, at);
   advanceService(svc, at);
   return sd;
 }
@@ -587,6 +588,14 @@ function nextTransition(
         },
       });
     } else candidates.push({ at: rb.endsAt, apply: () => finishRollback(svc, sd) });
+  } else if (sd.status === 'PENDING') {
+    candidates.push({
+      at: sd.startedAt,
+      apply: () => {
+        sd.status = 'IN_PROGRESS';
+        enterStep(svc, sd, 0, sd.startedAt);
+      },
+    });
   } else if (sd.status === 'IN_PROGRESS') {
     const plan = stagePlan(sd.plan);
     const alarm = plan.alarm;
