@@ -228,7 +228,7 @@ describe('deploy, run from dist', () => {
     const result = await started.done;
     expect(result.exitCode).toBe(1);
     expect(result.errors[0]).toMatch(
-      /^Stopped waiting for service deployment of slow: the job was cancelled \(SIGTERM\)\. It was last seen rolling update; 0\/2 new tasks running, 2 pending\. The deployment arn:aws:ecs:\S+ is left as it is in ECS/,
+      /^Stopped waiting for service deployment of slow: the job was cancelled \(SIGTERM\)\. It was last seen (PENDING|rolling update); 0\/2 new tasks running(, 2 pending)?\. The deployment arn:aws:ecs:\S+ is left as it is in ECS/,
     );
   });
 });
