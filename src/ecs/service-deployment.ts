@@ -318,6 +318,7 @@ export class LookPlanner {
   private since = 0;
   private previousLookAt: number;
   private quick = QUICK.first;
+  private quickSince: number | undefined;
   private slow = 2000;
   private late = { next: 1000 };
   private forecast: number | undefined;
@@ -357,17 +358,21 @@ export class LookPlanner {
       this.key = phase;
       this.since = this.previousLookAt;
       this.quick = QUICK.first;
+      this.quickSince = undefined;
       this.slow = 2000;
     }
     this.previousLookAt = now;
-    const quick = () => {
+    /** Quick looks for an end that is near; `spread`: of unknown length, so further apart as it lasts. */
+    const quick = (spread: boolean) => {
       const ms = this.quick;
-      // The end is near, but of unknown length: looks a little apart, and further apart the longer the
-      // phase lasts (a tenth of it), so that a five-minute drain costs tens of reads, not a hundred.
-      this.quick = Math.min(Math.max(QUICK.max, (now - this.since) / 10), this.quick * QUICK.factor);
+      this.quickSince ??= now;
+      // A tenth of how long the quick looks have gone on: a five-minute drain costs tens of reads, not a hundred.
+      const cap = spread ? Math.max(QUICK.max, (now - this.quickSince) / 10) : QUICK.max;
+      this.quick = Math.min(cap, this.quick * QUICK.factor);
       return ms;
     };
-    if (phase === 'ending') return { ms: quick() };
+    // A rollback ends as a rollout does: looked for as often as the end of a success.
+    if (phase === 'ending') return { ms: quick(false) };
     if (hook?.targetType === 'PAUSE' && hook.status === 'AWAITING_ACTION' && !waitingForPause) {
       // Nothing moves until someone continues it, or it times out.
       const expires = hook.expiresAt ? hook.expiresAt.getTime() - now + 1000 : WAITING_LOOK_MS;
@@ -384,24 +389,26 @@ export class LookPlanner {
       const earliestEnd = this.since + bake.ms;
       const bakeLeftMs = Math.max(0, earliestEnd - now);
       if (bakeLeftMs > 1000) return { ms: Math.min(WAITING_LOOK_MS, bakeLeftMs), bakeLeftMs };
-      return { ms: quick(), bakeLeftMs };
+      return { ms: quick(false), bakeLeftMs };
     }
     const cb = d.deploymentCircuitBreaker;
     if (cb?.failureCount) {
       // Tasks are failing: the circuit breaker's verdict, and the rollback, are near.
       this.forecast = undefined;
-      return { ms: quick() };
+      return { ms: quick(false) };
     }
     const t = d.targetServiceRevision;
     const scaling = d.lifecycleStage === 'SCALE_UP' || d.lifecycleStage === undefined;
-    if (!scaling) return { ms: quick() };
+    if (!scaling) return { ms: quick(true) };
     const near = (t?.runningTaskCount ?? 0) >= (t?.requestedTaskCount ?? 1) && !t?.pendingTaskCount;
-    if (this.forecast !== undefined && d.lifecycleStage === undefined) {
+    // The forecast is a rolling update's: the last rollout of the service, start to end.
+    const rolling = (d.deploymentConfiguration?.strategy ?? 'ROLLING') === 'ROLLING';
+    if (this.forecast !== undefined && rolling && d.lifecycleStage === undefined) {
       const elapsed = now - this.start;
       if (!near && elapsed > this.forecast) this.forecast = undefined;
       else return { ms: plannedLook(elapsed, this.forecast, this.late) };
     }
-    if (near) return { ms: quick() };
+    if (near) return { ms: quick(true) };
     const ms = this.slow;
     this.slow = Math.min(15_000, this.slow * 1.5);
     return { ms };
