@@ -4,7 +4,7 @@
  * the same outputs and summary as deploy.
  */
 import { explainError } from '../../aws/errors.js';
-import { planContinue } from '../../ecs/continue-run.js';
+import { planContinue } from '../../ecs/continue-plan.js';
 import { defineAction } from '../../github/action.js';
 import { writeSummary } from '../../github/deployment-summary.js';
 import { duration, oneOf, region, text } from '../../github/inputs.js';
