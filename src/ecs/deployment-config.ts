@@ -21,8 +21,6 @@ import { SERVICE_SHAPE } from './service-shape.generated.js';
 export type Strategy = 'ROLLING' | 'BLUE_GREEN' | 'LINEAR' | 'CANARY';
 export type WaitUntil = 'succeeded' | 'traffic-shifted' | 'paused';
 
-export const STRATEGIES = SERVICE_SHAPE.enums['DeploymentStrategy'] as readonly Strategy[];
-
 /** Lifecycle stages in the order a deployment reaches them (ecspresso and the API reference agree). */
 export const STAGE_ORDER = [
   'RECONCILE_SERVICE',

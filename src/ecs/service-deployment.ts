@@ -34,7 +34,6 @@ export const SERVICE_DEPLOYMENT_ACTIONS = [
 ] as const;
 
 const FAILED_STATUSES = new Set(['ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED', 'STOPPED']);
-const ENDED = new Set(['SUCCESSFUL', ...FAILED_STATUSES]);
 
 /** DescribeServiceDeployments answered with the ARN among its failures (MISSING). */
 export class ServiceDeploymentMissing extends Error {
@@ -493,8 +492,6 @@ export async function followServiceDeployment(client: Ecs, o: FollowOptions): Pr
   return result.value;
 }
 
-export const isEnded = (d: ServiceDeployment) => ENDED.has(d.status ?? '');
-
 /** The task definition a revision runs, short (family:revision), when it could be read. */
 export function revisionTaskDefinition(
   revisions: Map<string, ServiceRevision>,
@@ -577,6 +574,3 @@ export function bakeMinutes(d: ServiceDeployment, waitUntil: WaitUntil): number 
   }
   return steps + (waitUntil === 'succeeded' ? (c.bakeTimeInMinutes ?? 0) : 0);
 }
-
-/** The short ID at the end of a service deployment ARN (for the console link). */
-export const serviceDeploymentId = (arn: string) => arn.split('/').pop() ?? arn;
