@@ -28,4 +28,31 @@ export default tseslint.config(
       'no-control-regex': 'off',
     },
   },
+  {
+    // The core decides; the shells (src/actions) and the runner glue (src/github) only read inputs and
+    // report. Nothing in the core may reach up into them (../shared/DESIGN.md: functional core).
+    files: [
+      'src/{aws,ecr,ecs,imagebuilder,rollout,taskdef,validate,json}/**/*.ts',
+      'src/{errors,log,exec,duration,version,text}.ts',
+    ],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)(github|actions)/',
+              message:
+                'The core must not import src/github or src/actions: move what it needs down into the core.',
+            },
+            {
+              regex: '^@actions/',
+              message:
+                'The core must not import @actions/*: take a Logger, an Env and an AbortSignal instead.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

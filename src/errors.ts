@@ -6,6 +6,11 @@ export class UserError extends Error {
   override readonly name = 'UserError';
 }
 
+/** What a parser returns instead of a value it refuses: the reason, in words for the user. */
+export interface Problem {
+  problem: string;
+}
+
 /** The message of anything thrown, without assuming it is an Error. */
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;

@@ -4,7 +4,7 @@
  * cancellation through an AbortSignal. It logs one line per state change with the elapsed time, not one
  * per poll. Time is injected so tests run instantly.
  */
-import { formatDuration } from '../github/inputs.js';
+import { formatDuration } from '../duration.js';
 import type { Logger } from '../log.js';
 
 export interface Clock {

@@ -1,6 +1,6 @@
 /** Registry references as users write them: an account ID, or a registry URI (any region). */
 import { accountIdProblem, isRegion } from '../aws/identifiers.js';
-import type { Problem } from '../github/inputs.js';
+import type { Problem } from '../errors.js';
 
 export const PUBLIC_REGISTRY = 'public.ecr.aws';
 

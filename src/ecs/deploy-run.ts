@@ -21,7 +21,7 @@ import {
 import { consoleLinks } from '../aws/console.js';
 import { type Clock, PollCancelledError, PollTimeoutError, systemClock } from '../aws/poller.js';
 import { UserError } from '../errors.js';
-import { formatDuration } from '../github/inputs.js';
+import { formatDuration } from '../duration.js';
 import type { Logger } from '../log.js';
 import { describeChanges } from '../taskdef/diff.js';
 import {

@@ -17,7 +17,7 @@ import {
   type ServiceRevision,
 } from '@aws-sdk/client-ecs';
 import { type Clock, type Observation, poll, systemClock } from '../aws/poller.js';
-import { formatDuration } from '../github/inputs.js';
+import { formatDuration } from '../duration.js';
 import { errorMessage } from '../errors.js';
 import { isTransient, unreadable } from '../aws/errors.js';
 import type { Logger } from '../log.js';

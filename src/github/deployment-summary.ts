@@ -1,6 +1,6 @@
 /** The job summary of deploy and continue-deployment: what was deployed where, the stages seen with their durations and traffic, the outcome. */
 import type * as core from '@actions/core';
-import { formatDuration } from './inputs.js';
+import { formatDuration } from '../duration.js';
 import { consoleLinks, escapeHtml, link } from './summary.js';
 import type { DeployReport } from '../ecs/deploy-run.js';
 

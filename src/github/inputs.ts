@@ -5,7 +5,8 @@
  */
 
 import { accountIdProblem, isRegion, parseArn } from '../aws/identifiers.js';
-import { UserError } from '../errors.js';
+import { parseDuration } from '../duration.js';
+import { type Problem, UserError } from '../errors.js';
 import { JsonSyntaxError, parseJson } from '../json/parse.js';
 
 /** Where raw input strings come from: the runner's INPUT_* variables, or a map in tests. */
@@ -116,10 +117,6 @@ export function oneOf<const V extends string, O extends CommonOptions>(values: r
 }
 
 /** What an item parser returns for an item it refuses. */
-export interface Problem {
-  problem: string;
-}
-
 /** Items separated by commas or newlines; blanks dropped, duplicates removed, order kept. */
 export function list<T = string, O extends CommonOptions = CommonOptions>(
   options: O & { item?: (item: string) => T | Problem; itemAccepted?: string } = {} as O,
@@ -204,31 +201,6 @@ export function json<O extends CommonOptions & { shape?: 'object' | 'array' }>(o
     }
     return value;
   });
-}
-
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** Parses `90s`, `30m`, `1h30m`, `500ms` into milliseconds; a bare number is refused (which unit?). */
-export function parseDuration(raw: string): number | undefined {
-  if (!/^(\d+(ms|s|m|h))+$/.test(raw)) return undefined;
-  let total = 0;
-  for (const m of raw.matchAll(/(\d+)(ms|s|m|h)/g)) total += Number(m[1]) * UNITS[m[2]!]!;
-  return total;
-}
-
-export function formatDuration(ms: number): string {
-  if (ms === 0) return '0s';
-  if (ms < 1000) return `${ms}ms`;
-  const parts: string[] = [];
-  let s = Math.round(ms / 1000);
-  const h = Math.floor(s / 3600);
-  s -= h * 3600;
-  const m = Math.floor(s / 60);
-  s -= m * 60;
-  if (h) parts.push(`${h}h`);
-  if (m) parts.push(`${m}m`);
-  if (s || parts.length === 0) parts.push(`${s}s`);
-  return parts.join('');
 }
 
 export function duration<O extends CommonOptions & { min: string; max: string }>(options: O) {

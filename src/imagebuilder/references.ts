@@ -1,5 +1,5 @@
 /** Pure parsing and matching of image references: no AWS client here, so inputs can use it up front. */
-import type { Problem } from '../github/inputs.js';
+import type { Problem } from '../errors.js';
 import { parseImageArn } from './arn.js';
 import type { ResolvedImage } from './resolved.js';
 

@@ -1,16 +1,15 @@
 import { describe, expect, test } from '@jest/globals';
+import { formatDuration, parseDuration } from '../../src/duration.js';
 import { UserError } from '../../src/errors.js';
 import {
   accountId,
   arn,
   boolean,
   duration,
-  formatDuration,
   integer,
   json,
   list,
   oneOf,
-  parseDuration,
   readInputs,
   region,
   text,

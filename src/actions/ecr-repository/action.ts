@@ -6,7 +6,8 @@ import { REPOSITORY_NAME } from '../../ecr/repository.js';
 import { parseRegistryRef, type PrivateRegistryRef, REGISTRY_ACCEPTED } from '../../ecr/registry.js';
 import { UserError } from '../../errors.js';
 import { defineAction } from '../../github/action.js';
-import { boolean, list, oneOf, parsed, region, text, type Problem } from '../../github/inputs.js';
+import type { Problem } from '../../errors.js';
+import { boolean, list, oneOf, parsed, region, text } from '../../github/inputs.js';
 import { consoleLinks, link } from '../../github/summary.js';
 
 const NAME = 'ecr-repository';
