@@ -1,4 +1,5 @@
 /** Pure checks for AWS identifiers: regions, account IDs, ARNs. */
+import { UserError } from '../errors.js';
 
 // Commercial (us-east-1), GovCloud (us-gov-west-1), China (cn-north-1), ISO (us-isob-east-1),
 // sovereign-cloud prefixes of up to four letters (eusc-de-east-1).
@@ -51,4 +52,57 @@ export function parseArn(value: string): Arn | undefined {
   if (accountId !== '' && accountId !== 'aws' && !ACCOUNT_ID.test(accountId)) return undefined;
   if (resource === '') return undefined;
   return { partition, service, region, accountId, resource };
+}
+
+/** The region an ARN names, if it is an ARN with one. */
+export function regionOfArn(value: string): string | undefined {
+  return parseArn(value)?.region || undefined;
+}
+
+/**
+ * An AMI ID: `ami-` and 8 (older) or 17 hex digits. The one rule for every answer that carries one —
+ * SSM parameters (Amazon Linux and Bottlerocket), Image Builder outputs, user input.
+ */
+export const AMI_ID = /^ami-[0-9a-f]{8}([0-9a-f]{9})?$/;
+export const AMI_ID_ACCEPTED = 'an AMI ID (ami- and 8 or 17 hex digits, such as ami-0123456789abcdef0)';
+
+export function isAmiId(value: string): boolean {
+  return AMI_ID.test(value);
+}
+
+/** An ECS cluster as every action takes it: a name, or a cluster ARN (whose region then decides). */
+export const CLUSTER =
+  /^([A-Za-z0-9_-]{1,255}|arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-]{1,255})$/;
+export const CLUSTER_ACCEPTED =
+  'an ECS cluster name (1-255 letters, digits, - and _) or a cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME)';
+
+export interface ClusterRef {
+  /** The cluster's name (what ECS calls accept alongside the ARN, and what the console links use). */
+  name: string;
+  /** The region the cluster ARN names. */
+  region?: string;
+}
+
+export function parseCluster(value: string): ClusterRef {
+  const arn = parseArn(value);
+  if (!arn) return { name: value };
+  return { name: arn.resource.replace(/^cluster\//, ''), ...(arn.region ? { region: arn.region } : {}) };
+}
+
+/**
+ * The region to work in when a resource ARN names one: the ARN's, unless the region input says another
+ * (then the step fails with both named, rather than calling the wrong region).
+ */
+export function regionFromArn(
+  arnInput: string,
+  value: string | undefined,
+  regionInput: string | undefined,
+): string | undefined {
+  const fromArn = value ? regionOfArn(value) : undefined;
+  if (fromArn && regionInput && regionInput !== fromArn) {
+    throw new UserError(
+      `Input '${arnInput}' is an ARN in ${fromArn}, but input 'region' is ${regionInput}: leave 'region' out, or give the ${arnInput} of that region.`,
+    );
+  }
+  return fromArn ?? regionInput;
 }

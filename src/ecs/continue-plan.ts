@@ -4,6 +4,7 @@
  * No SDK client is loaded here, so bad input fails fast.
  */
 import type { Env } from '../aws/client.js';
+import { parseCluster, regionFromArn } from '../aws/identifiers.js';
 import { UserError } from '../errors.js';
 import type { WaitUntil } from './deployment-config.js';
 
@@ -34,8 +35,8 @@ export interface ContinuePlan {
 }
 
 export function planContinue(s: ContinueSettings, _env: Env): ContinuePlan {
-  const cluster = s.cluster.replace(/^arn:.*:cluster\//, '');
-  let region = s.region;
+  const cluster = parseCluster(s.cluster).name;
+  let region = regionFromArn('cluster', s.cluster, s.region);
   const arn = s['service-deployment-arn'];
   if (arn) {
     const m = SERVICE_DEPLOYMENT_ARN.exec(arn);
@@ -49,7 +50,7 @@ export function planContinue(s: ContinueSettings, _env: Env): ContinuePlan {
       );
     if (region && region !== m[1])
       throw new UserError(
-        `Input 'service-deployment-arn' is in ${m[1]}, but input 'region' is ${region}: leave 'region' out, or give the deployment of that region.`,
+        `Input 'service-deployment-arn' is in ${m[1]}, but ${s.region ? "input 'region'" : "input 'cluster' (an ARN)"} says ${region}: give the deployment of that region, or leave 'region' out.`,
       );
     region ??= m[1];
   }

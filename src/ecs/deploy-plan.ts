@@ -5,7 +5,6 @@
  * controllers, with the deprecated `codedeploy-wait-until` mapped onto it), the AppSpec file checked
  * against the task definition. No SDK client is loaded here: bad input fails in a fraction of a second.
  */
-import { isAbsolute, join } from 'node:path';
 import type {
   CapacityProviderStrategyItem,
   DeploymentConfiguration,
@@ -13,7 +12,9 @@ import type {
   ServiceConnectConfiguration,
 } from '@aws-sdk/client-ecs';
 import type { Env } from '../aws/client.js';
+import { parseCluster, regionFromArn } from '../aws/identifiers.js';
 import { UserError } from '../errors.js';
+import { inWorkspace, runUrl, workspaceOf } from '../runner-env.js';
 import type { Logger } from '../log.js';
 import { loadTaskDefinitionInput, readDataFile } from '../taskdef/source.js';
 import { checkAgainstTaskDefinition, serviceResource } from './appspec.js';
@@ -116,14 +117,6 @@ function waitUntilOf(s: DeploySettings, log: Logger): WaitUntil {
   return mapped;
 }
 
-export function runUrl(env: Env): string | undefined {
-  const repo = env['GITHUB_REPOSITORY'];
-  const run = env['GITHUB_RUN_ID'];
-  return repo && run
-    ? `${env['GITHUB_SERVER_URL'] ?? 'https://github.com'}/${repo}/actions/runs/${run}`
-    : undefined;
-}
-
 /** Where a deployment came from, for the CodeDeploy console: repository, commit and run. */
 function defaultDescription(env: Env): string | undefined {
   const repo = env['GITHUB_REPOSITORY'];
@@ -134,11 +127,15 @@ function defaultDescription(env: Env): string | undefined {
 }
 
 export async function planDeploy(s: DeploySettings, env: Env, log: Logger): Promise<DeployPlan> {
-  const workspace = env['GITHUB_WORKSPACE'] ?? process.cwd();
-  const resolve = (p: string) => (isAbsolute(p) ? p : join(workspace, p));
+  const resolve = (p: string) => inWorkspace(env, p);
   let definition: Json | undefined;
   if (!TASK_DEFINITION_ARN.test(s['task-definition'])) {
-    definition = await loadTaskDefinitionInput(s['task-definition'], 'task-definition', workspace, log);
+    definition = await loadTaskDefinitionInput(
+      s['task-definition'],
+      'task-definition',
+      workspaceOf(env),
+      log,
+    );
     if (typeof definition['family'] !== 'string')
       throw new UserError(`${resolve(s['task-definition'])} has no "family": a task definition needs one.`);
   }
@@ -213,9 +210,9 @@ export async function planDeploy(s: DeploySettings, env: Env, log: Logger): Prom
 
   return {
     ...(definition ? { definition } : { arn: s['task-definition'] }),
-    cluster: s.cluster.replace(/^arn:.*:cluster\//, ''),
+    cluster: parseCluster(s.cluster).name,
     ...(s.service ? { service: s.service } : {}),
-    region: s.region,
+    region: regionFromArn('cluster', s.cluster, s.region),
     wait: s.wait,
     waitUntil: waitUntilOf(s, log),
     timeoutMs: s.timeout,

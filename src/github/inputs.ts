@@ -4,7 +4,7 @@
  * Every error names the input, shows the value (never a secret's) and says what is accepted.
  */
 
-import { accountIdProblem, isRegion, parseArn } from '../aws/identifiers.js';
+import { accountIdProblem, CLUSTER, CLUSTER_ACCEPTED, isRegion, parseArn } from '../aws/identifiers.js';
 import { parseDuration } from '../duration.js';
 import { type Problem, UserError } from '../errors.js';
 import { JsonSyntaxError, parseJson } from '../json/parse.js';
@@ -222,6 +222,11 @@ export function region<O extends CommonOptions>(options: O = {} as O) {
     if (!isRegion(raw)) throw rejectValue(name, raw, false, accepted);
     return raw;
   });
+}
+
+/** An ECS cluster name or ARN, the same for every action (the core reads an ARN's region). */
+export function cluster<O extends CommonOptions>(options: O = {} as O) {
+  return text({ ...options, pattern: CLUSTER, accepted: CLUSTER_ACCEPTED });
 }
 
 /** Account IDs stay strings so that leading zeros survive. */

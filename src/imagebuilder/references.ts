@@ -1,4 +1,5 @@
 /** Pure parsing and matching of image references: no AWS client here, so inputs can use it up front. */
+import { isAmiId } from '../aws/identifiers.js';
 import type { Problem } from '../errors.js';
 import { parseImageArn } from './arn.js';
 import type { ResolvedImage } from './resolved.js';
@@ -10,10 +11,8 @@ export type Reference =
   | { kind: 'recipe'; arn: string }
   | { kind: 'pipeline'; arn: string };
 
-const AMI = /^ami-[0-9a-f]{8}([0-9a-f]{9})?$/;
-
 export function parseReference(text: string): Reference | Problem {
-  if (AMI.test(text)) return { kind: 'ami', id: text };
+  if (isAmiId(text)) return { kind: 'ami', id: text };
   if (parseImageArn(text)) return { kind: 'image', arn: text };
   if (
     /^arn:aws[a-z-]*:imagebuilder:[a-z0-9-]+:(\d{12}|aws):image-recipe\/[a-z0-9-_]+\/(\d+|x)\.(\d+|x)\.(\d+|x)$/.test(
@@ -35,7 +34,7 @@ export function parentMatches(parentImage: string, resolved: ResolvedImage): boo
   // An ssm: parent is resolved by Image Builder at build time: it follows its parameter by itself.
   if (parentImage.startsWith('ssm:'))
     return resolved.parameter !== undefined && parentImage.startsWith(`ssm:${resolved.parameter}`);
-  if (AMI.test(parentImage)) return parentImage === resolved.amiId;
+  if (isAmiId(parentImage)) return parentImage === resolved.amiId;
   const parent = parseImageArn(parentImage);
   const target = resolved.imageArn ? parseImageArn(resolved.imageArn) : undefined;
   if (!parent || !target || parent.name !== target.name) return false;
@@ -46,7 +45,7 @@ export function parentMatches(parentImage: string, resolved: ResolvedImage): boo
 
 /** What image-pipeline's parent-image accepts: an image ARN, an AMI ID, or an ssm: parameter. */
 export function parseParentImage(text: string): string | Problem {
-  if (AMI.test(text) || parseImageArn(text)) return text;
+  if (isAmiId(text) || parseImageArn(text)) return text;
   if (/^ssm:(\/[\w./-]+|arn:aws[a-z-]*:ssm:[a-z0-9-]+:\d{0,12}:parameter\/[\w./-]+)$/.test(text)) return text;
   return {
     problem:

@@ -2,7 +2,7 @@
 import { GetParameterCommand, GetParametersCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import { UserError } from '../errors.js';
 import type { CatalogEntry } from './catalog.js';
-import type { ResolvedImage } from './resolved.js';
+import { amiFrom, type ResolvedImage } from './resolved.js';
 
 async function parameter(client: Pick<SSMClient, 'send'>, name: string, region: string): Promise<string> {
   try {
@@ -38,13 +38,14 @@ export async function resolveFromSsm(
     const names = [`${ssm.path}/image_id`, `${ssm.path}/image_version`];
     const out = await client.send(new GetParametersCommand({ Names: names }));
     const value = (n: string) => out.Parameters?.find((p) => p.Name === n)?.Value;
-    const amiId = value(names[0]!);
+    const rawAmi = value(names[0]!);
     const version = value(names[1]!);
-    if (!amiId || !version) {
+    if (!rawAmi || !version) {
       throw new UserError(
         `The public SSM parameters ${(out.InvalidParameters ?? names).join(', ')} do not exist in ${region}: this image is not published there.`,
       );
     }
+    const amiId = amiFrom(rawAmi, `The SSM parameter ${names[0]}`);
     return {
       source: 'ssm',
       amiId,
@@ -55,10 +56,8 @@ export async function resolveFromSsm(
     };
   }
   const doc = parseDocument(await parameter(client, ssm.path, region), ssm.path);
-  const amiId = String(doc['image_id'] ?? '');
+  const amiId = amiFrom(doc['image_id'], `The SSM parameter ${ssm.path} (its image_id)`);
   const imageName = String(doc['image_name'] ?? '');
-  if (!/^ami-[0-9a-f]+$/.test(amiId))
-    throw new Error(`The SSM parameter ${ssm.path} names no AMI (image_id is "${amiId}").`);
   // Windows documents carry no image_version: the date at the end of the image name is its version.
   const version = String(doc['image_version'] ?? /(\d{4}\.\d{2}\.\d{2})$/.exec(imageName)?.[1] ?? '');
   const resolved: ResolvedImage = {

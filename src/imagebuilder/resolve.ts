@@ -14,7 +14,7 @@ import {
 import { UserError } from '../errors.js';
 import { parseImageArn, versionlessArn } from './arn.js';
 import type { ImageBuilderSource } from './catalog.js';
-import { NoManagedImage, type ResolvedImage } from './resolved.js';
+import { amiFrom, NoManagedImage, type ResolvedImage } from './resolved.js';
 import { newest } from './version.js';
 
 async function listAmazonImages(
@@ -77,7 +77,7 @@ export async function resolveFromImageBuilder(
   }
   return {
     source: 'image-builder',
-    amiId: ami.image,
+    amiId: amiFrom(ami.image, `Image Builder's image ${image.arn} (its AMI in ${region})`),
     imageName: name,
     version: latest,
     imageArn: image.arn,

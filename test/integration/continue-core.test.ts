@@ -236,7 +236,18 @@ describe('refused', () => {
         'service-deployment-arn': 'arn:aws:ecs:eu-west-1:111122223333:service-deployment/prod/gate/abc',
         region: 'us-east-1',
       },
-      /is in eu-west-1, but input 'region' is us-east-1/,
+      /is in eu-west-1, but input 'region' says us-east-1/,
+    ],
+    [
+      {
+        cluster: 'arn:aws:ecs:eu-west-1:111122223333:cluster/prod',
+        'service-deployment-arn': 'arn:aws:ecs:us-east-1:111122223333:service-deployment/prod/gate/abc',
+      },
+      /is in us-east-1, but input 'cluster' \(an ARN\) says eu-west-1/,
+    ],
+    [
+      { cluster: 'arn:aws:ecs:eu-west-1:111122223333:cluster/prod', region: 'us-east-1' },
+      /^Input 'cluster' is an ARN in eu-west-1, but input 'region' is us-east-1/,
     ],
     [
       { decision: 'rollback' as const, 'wait-until': 'paused' as const },

@@ -7,17 +7,13 @@ import { explainError } from '../../aws/errors.js';
 import { planContinue } from '../../ecs/continue-plan.js';
 import { defineAction } from '../../github/action.js';
 import { writeSummary } from '../../github/deployment-summary.js';
-import { duration, oneOf, region, text } from '../../github/inputs.js';
+import { cluster, duration, oneOf, region, text } from '../../github/inputs.js';
 import type * as AwsModule from './aws.js';
 
 const NAME = 'continue-deployment';
 
 export const inputs = {
-  cluster: text({
-    default: 'default',
-    pattern: /^([A-Za-z0-9_-]{1,255}|arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-]{1,255})$/,
-    accepted: 'a cluster name or ARN',
-  }),
+  cluster: cluster({ default: 'default' }),
   service: text({
     required: true,
     pattern: /^[A-Za-z0-9_-]{1,255}$/,

@@ -5,7 +5,7 @@
  */
 import { explainError } from '../../aws/errors.js';
 import { defineAction } from '../../github/action.js';
-import { boolean, duration, integer, json, oneOf, region, text } from '../../github/inputs.js';
+import { boolean, cluster, duration, integer, json, oneOf, region, text } from '../../github/inputs.js';
 import { planDeploy } from '../../ecs/deploy-plan.js';
 import type { DeployReport } from '../../ecs/deploy-run.js';
 import type * as AwsModule from './aws.js';
@@ -24,11 +24,7 @@ export const inputs = {
     required: true,
     accepted: 'a task definition file (JSON or YAML) or a task definition ARN',
   }),
-  cluster: text({
-    default: 'default',
-    pattern: /^([A-Za-z0-9_-]{1,255}|arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-]{1,255})$/,
-    accepted: 'a cluster name or ARN',
-  }),
+  cluster: cluster({ default: 'default' }),
   service: text({ pattern: /^[A-Za-z0-9_-]{1,255}$/, accepted: 'a service name (letters, digits, _ and -)' }),
   wait: boolean({ default: 'true' }),
   'wait-until': oneOf(['succeeded', 'traffic-shifted', 'paused'], { default: 'succeeded' }),
