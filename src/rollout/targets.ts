@@ -41,6 +41,8 @@ export interface ClusterCapacity {
   providers: { name: string; group: string; managedTerminationProtection: boolean }[];
   /** Every capacity provider name of the cluster. */
   all: string[];
+  /** ECS Managed Instances capacity providers: AWS picks and patches their AMI, nothing to roll out. */
+  managedInstances: string[];
 }
 
 export async function clusterCapacity(ecs: Ecs, cluster: string, region: string): Promise<ClusterCapacity> {
@@ -59,6 +61,11 @@ export async function clusterCapacity(ecs: Ecs, cluster: string, region: string)
     const res = await ecs.send(new DescribeCapacityProvidersCommand({ capacityProviders: asgNames }));
     described = res.capacityProviders ?? [];
   }
+  const managedInstances = described
+    .filter(
+      (p) => p.type === 'MANAGED_INSTANCES' || (p.managedInstancesProvider && !p.autoScalingGroupProvider),
+    )
+    .map((p) => p.name ?? '');
   const providers = described
     .filter((p) => p.autoScalingGroupProvider?.autoScalingGroupArn)
     .map((p) => ({
@@ -66,7 +73,7 @@ export async function clusterCapacity(ecs: Ecs, cluster: string, region: string)
       group: groupNameOf(p.autoScalingGroupProvider!.autoScalingGroupArn!),
       managedTerminationProtection: p.autoScalingGroupProvider?.managedTerminationProtection === 'ENABLED',
     }));
-  return { clusterArn: found.clusterArn ?? cluster, providers, all: names };
+  return { clusterArn: found.clusterArn ?? cluster, providers, all: names, managedInstances };
 }
 
 function templateOf(group: AutoScalingGroup): { spec?: LaunchTemplateSpecification; mixed: boolean } {
@@ -156,10 +163,18 @@ export async function findTargets(asg: AutoScaling, request: TargetRequest): Pro
           `Input 'capacity-providers' names ${fargate.join(', ')}: Fargate runs on AWS's own hosts and has no AMI to roll out. Name Auto Scaling group capacity providers.`,
         );
       }
+      const managed = request.capacityProviders.filter((n) => cluster.managedInstances.includes(n));
+      if (managed.length) {
+        throw new UserError(
+          `Input 'capacity-providers' names ${managed.join(', ')}: ECS Managed Instances capacity providers, whose instances AWS launches from an AMI it chooses and patches itself, so there is nothing to roll out. Leave ${managed.length === 1 ? 'it' : 'them'} out.`,
+        );
+      }
       providers = providers.filter((p) => request.capacityProviders!.includes(p.name));
     }
     if (providers.length === 0) {
-      const has = cluster.all.length ? `only ${cluster.all.join(', ')}` : 'no capacity providers at all';
+      const has = cluster.all.length
+        ? `only ${cluster.all.map((n) => (cluster.managedInstances.includes(n) ? `${n} (ECS Managed Instances, patched by AWS)` : n)).join(', ')}`
+        : 'no capacity providers at all';
       throw new UserError(
         `The ECS cluster ${request.clusterName} has no EC2 capacity to roll an AMI out to: it uses ${has}. Fargate tasks run on AWS's hosts, which need no AMI. If its EC2 instances are in Auto Scaling groups outside a capacity provider, name them with 'auto-scaling-groups'.`,
       );

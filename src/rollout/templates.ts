@@ -1,10 +1,12 @@
 /**
  * Launch templates: a new version from the version a group launches with, with only the ImageId
  * changed (EC2 copies everything else from SourceVersion), optionally made the default. A version that
- * already launches the AMI is kept, and the client token is derived from the template, the source
- * version and the AMI, so a re-run makes no second version.
+ * already launches the AMI is kept. The client token is derived from every parameter sent — template,
+ * source version, AMI and the description (which names the run) — so a retried call or a re-run of the
+ * same run gets the version already made, and the same token never goes out with other parameters
+ * (EC2 answers that with IdempotentParameterMismatch, as long as it remembers the token).
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   CreateLaunchTemplateVersionCommand,
   DescribeImagesCommand,
@@ -49,9 +51,13 @@ export async function checkImage(ec2: Ec2, ami: string, region: string): Promise
   return image.Name ?? ami;
 }
 
-export function templateToken(id: string, sourceVersion: number, ami: string): string {
-  return `shipyard-${createHash('sha256').update(`${id}\n${sourceVersion}\n${ami}`).digest('hex').slice(0, 40)}`;
+export function templateToken(id: string, sourceVersion: number, ami: string, description: string): string {
+  const digest = createHash('sha256').update(`${id}\n${sourceVersion}\n${ami}\n${description}`).digest('hex');
+  return `shipyard-${digest.slice(0, 40)}`;
 }
+
+const isTokenMismatch = (error: unknown) =>
+  /^IdempotentParameterMismatch(Exception)?$/.test((error as { name?: string }).name ?? '');
 
 export async function moveTemplate(
   ec2: Ec2,
@@ -76,15 +82,27 @@ export async function moveTemplate(
   if (previousImage === ami) {
     options.log.info(`Launch template ${name} version ${version} already launches ${ami}.`);
   } else {
-    const made = await ec2.send(
-      new CreateLaunchTemplateVersionCommand({
-        LaunchTemplateId: id,
-        SourceVersion: String(current.VersionNumber),
-        LaunchTemplateData: { ImageId: ami },
-        VersionDescription: options.description.slice(0, 255),
-        ClientToken: templateToken(id, current.VersionNumber, ami),
-      }),
-    );
+    const description = options.description.slice(0, 255);
+    const create = (ClientToken: string) =>
+      ec2.send(
+        new CreateLaunchTemplateVersionCommand({
+          LaunchTemplateId: id,
+          SourceVersion: String(current.VersionNumber),
+          LaunchTemplateData: { ImageId: ami },
+          VersionDescription: description,
+          ClientToken,
+        }),
+      );
+    const token = templateToken(id, current.VersionNumber, ami, description);
+    const made = await create(token).catch((error: unknown) => {
+      if (!isTokenMismatch(error)) throw error;
+      // Another request used this token with other parameters (made by hand, or by an older release
+      // that left the description out of the token). The version it made is not the one wanted here.
+      options.log.info(
+        `Launch template ${name}: EC2 knows the client token ${token} from a request with other parameters (IdempotentParameterMismatch); making the version with a new token.`,
+      );
+      return create(`${token.slice(0, 49)}-${randomUUID()}`);
+    });
     const v = made.LaunchTemplateVersion?.VersionNumber;
     if (!v) throw new Error(`CreateLaunchTemplateVersion returned no version for ${id}`);
     for (const w of made.Warning?.Errors ?? [])

@@ -36,6 +36,8 @@ export interface Scope {
   all: boolean;
   capacityProviders: Set<string>;
   instanceIds: Set<string>;
+  /** Capacity providers whose instances never count (ECS Managed Instances: AWS picks their AMI). */
+  exclude?: Set<string>;
 }
 
 export async function stragglers(ecs: Ecs, cluster: string, ami: string, scope: Scope): Promise<Straggler[]> {
@@ -56,7 +58,7 @@ export async function stragglers(ecs: Ecs, cluster: string, ami: string, scope: 
         scope.all ||
         scope.capacityProviders.has(c.capacityProviderName ?? '') ||
         scope.instanceIds.has(c.ec2InstanceId ?? '');
-      if (!inScope) continue;
+      if (!inScope || scope.exclude?.has(c.capacityProviderName ?? '')) continue;
       out.push({
         containerInstanceArn: c.containerInstanceArn ?? '',
         ec2InstanceId: c.ec2InstanceId ?? '',

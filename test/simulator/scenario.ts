@@ -108,10 +108,16 @@ export interface EcsScenario {
     /** Container instances registered by hand (in no Auto Scaling group), each on this AMI. */
     standaloneInstances?: { imageId: string; count?: number }[];
   }[];
-  /** Auto Scaling group capacity providers (the group is under autoscaling.groups). */
+  /**
+   * Capacity providers: over an Auto Scaling group (under autoscaling.groups), or of type
+   * MANAGED_INSTANCES (ECS Managed Instances: AWS launches and patches the instances; `managedInstances`
+   * says how many container instances it has and on which AMI).
+   */
   capacityProviders?: {
     name: string;
-    autoScalingGroup: string;
+    autoScalingGroup?: string;
+    type?: 'EC2_AUTOSCALING' | 'MANAGED_INSTANCES';
+    managedInstances?: { imageId: string; count?: number };
     managedScaling?: 'ENABLED' | 'DISABLED';
     managedTerminationProtection?: 'ENABLED' | 'DISABLED';
     managedDraining?: 'ENABLED' | 'DISABLED';

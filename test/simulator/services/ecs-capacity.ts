@@ -14,6 +14,26 @@ const FARGATE = ['FARGATE', 'FARGATE_SPOT'];
 
 function providers(ctx: RequestContext) {
   return (ctx.sim.scenario.ecs?.capacityProviders ?? []).map((p) => {
+    if (p.type === 'MANAGED_INSTANCES') {
+      // Cluster-scoped, no Auto Scaling group: ECS launches the instances from a launch template of its own.
+      const cluster = ctx.sim.scenario.ecs?.clusters?.find((c) => c.capacityProviders?.includes(p.name));
+      return {
+        capacityProviderArn: `arn:aws:ecs:${ctx.region}:${ctx.account}:capacity-provider/${p.name}`,
+        name: p.name,
+        ...(cluster ? { cluster: cluster.name } : {}),
+        status: 'ACTIVE',
+        type: 'MANAGED_INSTANCES',
+        managedInstancesProvider: {
+          infrastructureRoleArn: `arn:aws:iam::${ctx.account}:role/ecsInfrastructureRole`,
+          instanceLaunchTemplate: {
+            ec2InstanceProfileArn: `arn:aws:iam::${ctx.account}:instance-profile/ecsInstanceRole`,
+            networkConfiguration: { subnets: ['subnet-0123456789abcdef0'] },
+          },
+          propagateTags: 'NONE',
+        },
+        tags: [],
+      };
+    }
     const group = fleetState(ctx.sim).groups.find(
       (g) => g.name === p.autoScalingGroup && g.region === ctx.region,
     );
@@ -21,6 +41,7 @@ function providers(ctx: RequestContext) {
       capacityProviderArn: `arn:aws:ecs:${ctx.region}:${ctx.account}:capacity-provider/${p.name}`,
       name: p.name,
       status: 'ACTIVE',
+      type: 'EC2_AUTOSCALING',
       autoScalingGroupProvider: {
         autoScalingGroupArn:
           group?.arn ??
@@ -56,6 +77,11 @@ function containerInstances(ctx: RequestContext, clusterName: string): Container
   const out: ContainerInstance[] = [];
   for (const name of cluster.capacityProviders) {
     const provider = ctx.sim.scenario.ecs?.capacityProviders?.find((p) => p.name === name);
+    const managed = provider?.type === 'MANAGED_INSTANCES' ? provider.managedInstances : undefined;
+    for (let k = 0; k < (managed ? (managed.count ?? 1) : 0); k++) {
+      const id = `i-${createHash('sha256').update(`${cluster.name}/${name}/${k}`).digest('hex').slice(0, 17)}`;
+      out.push({ arn: arn(id), ec2InstanceId: id, imageId: managed!.imageId, capacityProviderName: name });
+    }
     const group = state.groups.find((g) => g.name === provider?.autoScalingGroup && g.region === ctx.region);
     if (!group) continue;
     for (const i of groupInstances(group, ctx.now)) {

@@ -29,7 +29,8 @@ export interface LaunchTemplate {
   versions: TemplateVersion[];
   defaultVersion: number;
   createdAt: number;
-  tokens: Map<string, number>;
+  /** Client tokens seen: the version each made, and the parameters it was made with. */
+  tokens: Map<string, { version: number; params: string }>;
 }
 
 export interface GroupInstance {
@@ -504,8 +505,19 @@ export const ec2Service: QueryService = {
       handler(input, ctx) {
         const t = findTemplate(ctx, input);
         const token = input['ClientToken'] as string | undefined;
+        const params = JSON.stringify({
+          ...input,
+          ClientToken: undefined,
+          Action: undefined,
+          Version: undefined,
+        });
         const again = token ? t.tokens.get(token) : undefined;
-        if (again !== undefined) return { launchTemplateVersion: describeVersion(t, t.versions[again - 1]!) };
+        if (again && again.params !== params)
+          throw new AwsError(
+            'IdempotentParameterMismatch',
+            `The client token ${token} was already used with different parameters.`,
+          );
+        if (again) return { launchTemplateVersion: describeVersion(t, t.versions[again.version - 1]!) };
         const sourceRef = input['SourceVersion'] as string | undefined;
         const source = sourceRef ? resolveVersion(t, sourceRef) : undefined;
         if (sourceRef && !source)
@@ -524,7 +536,7 @@ export const ec2Service: QueryService = {
           createdAt: ctx.now,
         };
         t.versions.push(version);
-        if (token) t.tokens.set(token, version.number);
+        if (token) t.tokens.set(token, { version: version.number, params });
         const imageId = given['imageId'] as string | undefined;
         const warning =
           imageId && !imageExists(ctx.sim, ctx.region, imageId)
