@@ -10,7 +10,8 @@
  *
  * Adding an operation to a service (e.g. ECS ListServiceDeployments, in services/ecs-services.ts):
  *   1. In the service's module, add an entry to its table — `operations` (awsJson1_1, query) or `routes`
- *      (restJson1, with method and path from the model's `http` trait) — keyed by the API's operation name.
+ *      (restJson1, with method and path from the model's `http` trait) — keyed by the API's operation name;
+ *      `iamActions` only when IAM authorizes it as something other than `<iamPrefix>:<Operation>`.
  *   2. Give it `input:` a shape (shapes.ts: struct, str, int, list, bool, any) for the members the handler
  *      reads, from the API model (shared/reference/aws-models/<service>.json): required members, enums,
  *      lengths, ranges. Query services key members by their wire names (the model's locationName).

@@ -63,7 +63,7 @@ export function check(shape: Shape, value: unknown, path = ''): string[] {
   return findProblems(shape, value, path).map((p) => problemText(p));
 }
 
-/** The constraints `value` breaks, in order; throws SerializationError when a value has the wrong JSON type. */
+/** The constraints `value` breaks, in order; throws SerializationError for a value of the wrong JSON type. */
 export function findProblems(shape: Shape, value: unknown, path = ''): Problem[] {
   const problems: Problem[] = [];
   const fail = (constraint: string) => problems.push({ path, value, constraint });

@@ -11,7 +11,10 @@ export function parseJsonBody(body: string): Record<string, unknown> {
   }
 }
 
-/** The JSON services' front end: ValidationException listing every problem, SerializationException for a wrong JSON type. */
+/**
+ * The JSON services' front end: ValidationException listing every problem, SerializationException for a
+ * value of the wrong JSON type.
+ */
 export function checkJson(shape: Shape | undefined, input: Record<string, unknown>): AwsError | undefined {
   if (!shape) return undefined;
   let problems: string[];
