@@ -6,7 +6,23 @@ import {
   GetAuthorizationTokenCommand,
   paginateDescribeRepositories,
 } from '@aws-sdk/client-ecr';
-import { GetImageCommand, ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
+import {
+  AutoScalingClient,
+  CancelInstanceRefreshCommand,
+  type CancelInstanceRefreshCommandInput,
+  StartInstanceRefreshCommand,
+} from '@aws-sdk/client-auto-scaling';
+import {
+  CreateLaunchTemplateVersionCommand,
+  type CreateLaunchTemplateVersionCommandInput,
+  DescribeImagesCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
+import {
+  GetImageCommand,
+  ImagebuilderClient,
+  ListTagsForResourceCommand,
+} from '@aws-sdk/client-imagebuilder';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { type RestJsonService, type Simulator, simulatorEnv, startSimulator } from '../simulator/server.js';
 import { str, struct } from '../simulator/shapes.js';
@@ -35,6 +51,13 @@ const echoImageBuilder: RestJsonService = {
         image: { arn: input['imageBuildVersionArn'], name: `seen in ${ctx.region}` },
       }),
     },
+    {
+      method: 'GET',
+      path: '/tags/{resourceArn}',
+      operation: 'ListTagsForResource',
+      input: struct({ resourceArn: str({ pattern: '^arn:aws[^:]*:imagebuilder:.+$' }) }, ['resourceArn']),
+      handler: (input) => ({ tags: { seen: String(input['resourceArn']) } }),
+    },
   ],
 };
 
@@ -43,7 +66,14 @@ const saved = { ...process.env };
 const repositories = Array.from({ length: 7 }, (_, i) => ({ name: `team/app-${i}` }));
 
 beforeAll(async () => {
-  sim = await startSimulator({ scenario: { ecr: { repositories } }, services: [echoImageBuilder] });
+  sim = await startSimulator({
+    scenario: {
+      ecr: { repositories },
+      ec2: { launchTemplates: [{ name: 'web', imageId: 'ami-0aaaaaaaaaaaaaaaa' }] },
+      autoscaling: { groups: [{ name: 'web', launchTemplate: 'web', instances: 2 }] },
+    },
+    services: [echoImageBuilder],
+  });
   Object.assign(process.env, simulatorEnv(sim));
 });
 afterAll(async () => {
@@ -175,6 +205,114 @@ describe('restJson1', () => {
         new GetImageCommand({ imageBuildVersionArn: 'nope' }),
       ),
     ).rejects.toMatchObject({ name: 'ValidationException', $metadata: { httpStatusCode: 400 } });
+  });
+
+  test("members sent in the path come from the route's {labels}, decoded", async () => {
+    const pipeline = 'arn:aws:imagebuilder:eu-west-1:111122223333:image-pipeline/web';
+    const out = await new ImagebuilderClient({ region: 'eu-west-1' }).send(
+      new ListTagsForResourceCommand({ resourceArn: pipeline }),
+    );
+    expect(out.tags).toEqual({ seen: pipeline });
+    expect(sim.requests[0]).toMatchObject({
+      operation: 'ListTagsForResource',
+      params: { resourceArn: pipeline },
+    });
+  });
+});
+
+type Refusal = { name: string; message: string; $metadata: { httpStatusCode: number } };
+const refusal = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected the simulator to refuse the request');
+    },
+    (e: unknown) => e as Refusal,
+  );
+
+describe("query protocols: requests checked against the operation's shape", () => {
+  const ec2 = () => new EC2Client({ region: 'us-east-1', maxAttempts: 1 });
+  const asg = () => new AutoScalingClient({ region: 'us-east-1', maxAttempts: 1 });
+
+  test("EC2: a missing required parameter is MissingParameter in EC2's words", async () => {
+    const error = await refusal(
+      ec2().send(
+        // The SDK does not check required members: what the service answers is the check.
+        new CreateLaunchTemplateVersionCommand({
+          LaunchTemplateName: 'web',
+        } as CreateLaunchTemplateVersionCommandInput),
+      ),
+    );
+    expect(error).toMatchObject({
+      name: 'MissingParameter',
+      message: 'The request must contain the parameter LaunchTemplateData',
+      $metadata: { httpStatusCode: 400 },
+    });
+    expect(sim.calls('CreateLaunchTemplateVersion')[0]).toMatchObject({
+      status: 400,
+      error: 'MissingParameter',
+    });
+  });
+
+  test('Auto Scaling: a missing required parameter is ValidationError in the Coral wording', async () => {
+    const error = await refusal(
+      asg().send(new CancelInstanceRefreshCommand({} as CancelInstanceRefreshCommandInput)),
+    );
+    expect(error).toMatchObject({
+      name: 'ValidationError',
+      message:
+        "1 validation error detected: Value null at 'autoScalingGroupName' failed to satisfy constraint: Member must not be null",
+      $metadata: { httpStatusCode: 400 },
+    });
+  });
+
+  test('Auto Scaling: ranges and enums of nested members, every problem listed, lower-camel paths', async () => {
+    const error = await refusal(
+      asg().send(
+        new StartInstanceRefreshCommand({
+          AutoScalingGroupName: 'web',
+          Preferences: {
+            MinHealthyPercentage: 150,
+            CheckpointPercentages: [50, 0],
+            ScaleInProtectedInstances: 'Sometimes' as 'Wait',
+          },
+        }),
+      ),
+    );
+    expect(error.name).toBe('ValidationError');
+    expect(error.message).toBe(
+      '3 validation errors detected: ' +
+        "Value '150' at 'preferences.minHealthyPercentage' failed to satisfy constraint: Member must have value less than or equal to 100; " +
+        "Value '0' at 'preferences.checkpointPercentages.2.member' failed to satisfy constraint: Member must have value greater than or equal to 1; " +
+        "Value 'Sometimes' at 'preferences.scaleInProtectedInstances' failed to satisfy constraint: Member must satisfy enum value set: [Refresh, Ignore, Wait]",
+    );
+    expect(sim.calls('StartInstanceRefresh', { ok: true })).toHaveLength(0);
+  });
+
+  test('a well-formed request reaches the handler with the form as strings', async () => {
+    const out = await ec2().send(
+      new DescribeImagesCommand({ ImageIds: ['ami-0aaaaaaaaaaaaaaaa'], DryRun: false }),
+    );
+    expect(out.Images?.map((i) => i.ImageId)).toEqual(['ami-0aaaaaaaaaaaaaaaa']);
+    expect(sim.calls('DescribeImages')[0]!.params).toEqual({
+      ImageId: ['ami-0aaaaaaaaaaaaaaaa'],
+      DryRun: 'false',
+    });
+  });
+
+  test("EC2: a value that is not of its type is InvalidParameterValue, answered in EC2's XML", async () => {
+    const res = await fetch(sim.endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
+        authorization: `AWS4-HMAC-SHA256 Credential=AKIASIMULATOR/20260101/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=${'0'.repeat(64)}`,
+      },
+      body: 'Action=DescribeImages&Version=2016-11-15&MaxResults=many',
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('text/xml');
+    expect(await res.text()).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<Response><Errors><Error><Code>InvalidParameterValue<\/Code><Message>Value \(many\) for parameter MaxResults is invalid\. Expected an integer\.<\/Message><\/Error><\/Errors><RequestID>[0-9a-f-]{36}<\/RequestID><\/Response>$/,
+    );
   });
 });
 

@@ -1,26 +1,43 @@
 /**
  * The local AWS simulator: one HTTP server on 127.0.0.1 that speaks the wire protocols of the services
- * ecs-shipyard calls — awsJson1_1 (POST / with X-Amz-Target), restJson1 (an HTTP route per
- * operation) and the two query protocols, ec2 and awsQuery (form-encoded POST, XML answers) — so the real SDK clients reach it through AWS_ENDPOINT_URL with dummy credentials.
- * Services plug in as tables of operations; each request is checked against the operation's input
- * shape, recorded in the request log, and subject to the scenario's faults.
+ * ecs-shipyard calls, so the real SDK clients reach it through AWS_ENDPOINT_URL with dummy credentials.
+ *
+ * Layers: this file is transport (HTTP, the SigV4 scope → region, account and principal, faults, latency,
+ * dropped connections, the request log) and dispatch. Everything protocol-specific — which service and
+ * operation a request is for, reading its input, checking it against the operation's shape, writing the
+ * answer and the error — is a module in protocols/ (awsJson1_1, restJson1, query for ec2 and awsQuery).
+ * Services are tables of operations in services/, holding state and behaviour (services/index.ts lists them).
+ *
+ * Adding an operation to a service (e.g. ECS ListServiceDeployments, in services/ecs-services.ts):
+ *   1. In the service's module, add an entry to its table — `operations` (awsJson1_1, query) or `routes`
+ *      (restJson1, with method and path from the model's `http` trait) — keyed by the API's operation name;
+ *      `iamActions` only when IAM authorizes it as something other than `<iamPrefix>:<Operation>`.
+ *   2. Give it `input:` a shape (shapes.ts: struct, str, int, list, bool, any) for the members the handler
+ *      reads, from the API model (shared/reference/aws-models/<service>.json): required members, enums,
+ *      lengths, ranges. Query services key members by their wire names (the model's locationName).
+ *   3. Write the handler: state from the service's `<name>State(sim)`, AWS's errors as `AwsError(type,
+ *      message, status)` in AWS's words; return the output as the API names it.
+ *   4. Test it through the real SDK client against startSimulator() in test/integration/<area>.test.ts:
+ *      the happy path, one refusal of the shape, one of the service's own errors.
+ *   So: the service module and a test file (2 files); a scenario field for seeding adds scenario.ts.
+ *
+ * Adding a service:
+ *   1. services/<name>.ts exporting a JsonService / RestJsonService / QueryService (protocols/*.ts define
+ *      them): name, iamPrefix (the IAM action prefix), and the protocol's routing key — targetPrefix, or
+ *      signingName (+ style, xmlns, throttle for query) — from the model's metadata.
+ *   2. One line in services/index.ts. 3. Seed data, if any, in scenario.ts. 4. A test as above.
+ *   A new protocol is a module implementing Protocol (protocols/protocol.ts), listed in protocols/index.ts.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AwsError } from './errors.js';
+import { PROTOCOLS, type Protocol, type Routed, type Service, type WireResponse } from './protocols/index.js';
 import { DEFAULT_ACCOUNT, type Fault, loadScenario, type Principal, type Scenario } from './scenario.js';
-import { ecrPublicService, ecrService } from './services/ecr.js';
-import { codeDeployService } from './services/codedeploy.js';
-import { ecsService } from './services/ecs.js';
-import { ecsServiceOperations } from './services/ecs-services.js';
-import { ecsCapacityOperations } from './services/ecs-capacity.js';
-import { imageBuilderService } from './services/imagebuilder.js';
-import { logsService } from './services/logs.js';
-import { ssmService } from './services/ssm.js';
-import { autoScalingService, ec2Service } from './services/fleet.js';
-import { parseForm, type QueryStyle, xmlError, xmlResponse } from './query.js';
-import { check, SerializationError, type Shape, validationMessage } from './shapes.js';
+import { SERVICES } from './services/index.js';
+import type { Shape } from './shapes.js';
+
+export type { JsonService, QueryService, RestJsonService, RestRoute, Service } from './protocols/index.js';
 
 export interface RequestContext {
   region: string;
@@ -33,50 +50,12 @@ export interface RequestContext {
 }
 
 export interface Operation {
+  /** The request's shape, checked before the handler runs (the protocol answers AWS's refusal). */
   input?: Shape;
   /** IAM action checked against the caller's deny list; default `<iamPrefix>:<operation>`. */
   iamActions?: readonly string[];
   handler(input: Record<string, unknown>, ctx: RequestContext): unknown;
 }
-
-export interface JsonService {
-  protocol: 'awsJson1_1';
-  name: string;
-  iamPrefix: string;
-  targetPrefix: string;
-  operations: Record<string, Operation>;
-}
-
-export interface RestRoute extends Operation {
-  method: 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH';
-  path: string;
-  operation: string;
-}
-
-export interface RestJsonService {
-  protocol: 'restJson1';
-  name: string;
-  iamPrefix: string;
-  /** SigV4 signing name, which tells services on the same endpoint apart. */
-  signingName: string;
-  routes: RestRoute[];
-}
-
-export interface QueryService {
-  protocol: 'query';
-  style: QueryStyle;
-  name: string;
-  iamPrefix: string;
-  /** SigV4 signing name: EC2 and Auto Scaling share the endpoint and the protocol family. */
-  signingName: string;
-  xmlns: string;
-  /** How this service says "slow down". */
-  throttle: { type: string; status: number };
-  /** Handlers get the form as nested objects of strings and return objects keyed by XML element names. */
-  operations: Record<string, Operation>;
-}
-
-export type Service = JsonService | RestJsonService | QueryService;
 
 export interface LoggedRequest {
   seq: number;
@@ -140,21 +119,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       : structuredClone(options.scenario ?? {});
   const clock = options.clock ?? Date.now;
   const started = clock();
-  const services: Service[] = [
-    ...(options.services ?? []),
-    ecrService,
-    ecrPublicService,
-    {
-      ...ecsService,
-      operations: { ...ecsService.operations, ...ecsServiceOperations, ...ecsCapacityOperations },
-    },
-    logsService,
-    codeDeployService,
-    ssmService,
-    imageBuilderService,
-    ec2Service,
-    autoScalingService,
-  ];
+  const services: readonly Service[] = [...(options.services ?? []), ...SERVICES];
   const faults: FaultSlot[] = (scenario.faults ?? []).map((fault) => ({ fault, seen: 0 }));
   const requests: LoggedRequest[] = [];
   let seq = 0;
@@ -192,9 +157,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await readBody(req);
     const requestId = randomUUID();
-    const url = new URL(req.url ?? '/', 'http://localhost');
     const auth = AUTH.exec(req.headers.authorization ?? '');
-    const target = String(req.headers['x-amz-target'] ?? '');
     const entry: LoggedRequest = {
       seq: ++seq,
       at: clock() - started,
@@ -208,114 +171,37 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     };
     requests.push(entry);
 
-    const json = target !== '';
-    const form =
-      !json && String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
-    let query: QueryService | undefined;
-    const send = (status: number, payload: unknown, extraHeaders: Record<string, string> = {}) => {
-      entry.status = status;
-      const text =
-        typeof payload === 'string' ? payload : payload === undefined ? '' : JSON.stringify(payload);
-      res.writeHead(status, {
-        'content-type': query ? 'text/xml' : json ? 'application/x-amz-json-1.1' : 'application/json',
-        'x-amzn-requestid': requestId,
-        'content-length': Buffer.byteLength(text),
-        ...extraHeaders,
-      });
-      res.end(text);
+    const wire = {
+      method: req.method ?? 'GET',
+      url: new URL(req.url ?? '/', 'http://localhost'),
+      headers: req.headers,
+      body,
+      signingName: auth?.[4],
     };
-    const sendError = (error: AwsError) => {
-      entry.error = error.type;
-      if (query) {
-        send(
-          error.status,
-          xmlError(query.style, query.xmlns, error.type, error.message, error.status, requestId),
-        );
-        return;
-      }
-      const payload = json ? { __type: error.type, message: error.message } : { message: error.message };
-      send(error.status, payload, { 'x-amzn-errortype': `${error.type}:` });
+    const protocol: Protocol = PROTOCOLS.find((p) => p.claims(wire))!;
+    let routed: Routed | undefined;
+    const send = (answer: WireResponse) => {
+      entry.status = answer.status;
+      res.writeHead(answer.status, {
+        'content-type': answer.contentType,
+        'x-amzn-requestid': requestId,
+        'content-length': Buffer.byteLength(answer.body),
+        ...answer.headers,
+      });
+      res.end(answer.body);
     };
 
     try {
-      // Which service and operation?
-      let service: Service | undefined;
-      let operationName: string | undefined;
-      let operation: Operation | undefined;
-      let input: Record<string, unknown> = {};
-      if (form) {
-        const signing = auth?.[4];
-        const params = parseForm(body);
-        query = services.find(
-          (s): s is QueryService =>
-            s.protocol === 'query' &&
-            (signing ? s.signingName === signing : s.xmlns.includes(String(params['Version']))),
-        );
-        if (!query)
-          throw new AwsError('UnknownOperationException', `No query service signs as ${signing}`, 404);
-        service = query;
-        operationName = String(params['Action'] ?? '');
-        operation = query.operations[operationName];
-        if (!operation)
-          throw new AwsError(
-            'InvalidAction',
-            `The action ${operationName} is not valid for this web service.`,
-          );
-        const { Action: _action, Version: _version, ...rest } = params;
-        input = rest;
-      } else if (json) {
-        const [prefix, name] = target.split('.');
-        service = services.find(
-          (s): s is JsonService => s.protocol === 'awsJson1_1' && s.targetPrefix === prefix,
-        );
-        if (!service || !name) throw new AwsError('UnknownOperationException', `Unknown target ${target}`);
-        operationName = name;
-        operation = service.operations[name];
-        if (!operation) throw new AwsError('UnknownOperationException', `Unknown operation ${name}`);
-        try {
-          input = body.trim() ? (JSON.parse(body) as Record<string, unknown>) : {};
-        } catch {
-          throw new AwsError('SerializationException', 'Request body is not valid JSON');
-        }
-      } else {
-        const signing = auth?.[4];
-        const rest = services.filter(
-          (s): s is RestJsonService => s.protocol === 'restJson1' && (!signing || s.signingName === signing),
-        );
-        for (const s of rest) {
-          const route = s.routes.find((r) => r.method === req.method && r.path === url.pathname);
-          if (route) {
-            service = s;
-            operation = route;
-            operationName = route.operation;
-            break;
-          }
-        }
-        if (!service || !operation || !operationName) {
-          throw new AwsError(
-            'UnknownOperationException',
-            `No operation at ${req.method} ${url.pathname}`,
-            404,
-          );
-        }
-        let fromBody: Record<string, unknown> = {};
-        try {
-          fromBody = body.trim() ? (JSON.parse(body) as Record<string, unknown>) : {};
-        } catch {
-          throw new AwsError('SerializationException', 'Request body is not valid JSON');
-        }
-        const fromQuery: Record<string, unknown> = {};
-        for (const [k, v] of url.searchParams)
-          fromQuery[k] = /^\d+$/.test(v) && k === 'maxResults' ? Number(v) : v;
-        input = { ...fromQuery, ...fromBody };
-      }
-      if (!operationName) throw new AwsError('UnknownOperationException', 'No operation');
+      // Which service and operation, with what input?
+      routed = protocol.route(wire, services);
+      const { service, name, operation } = routed;
+      const input = protocol.parse(wire, routed);
       entry.service = service.name;
-      entry.operation = operationName;
+      entry.operation = name;
       entry.params = input;
 
       // Faults come before anything else, as throttling and outages do.
-      const fault = pickFault(service.name, operationName);
+      const fault = pickFault(service.name, name);
       if (fault) {
         entry.fault = fault.kind;
         if (fault.kind === 'drop') {
@@ -324,11 +210,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           return;
         }
         if (fault.kind === 'latency') await sleep(fault.ms ?? 1000);
-        if (fault.kind === 'throttle') {
-          const how =
-            service.protocol === 'query' ? service.throttle : { type: 'ThrottlingException', status: 400 };
-          throw new AwsError(how.type, fault.message ?? 'Rate exceeded', how.status);
-        }
+        if (fault.kind === 'throttle') throw protocol.throttled(service, fault.message ?? 'Rate exceeded');
         if (fault.kind === 'error') {
           throw new AwsError(
             fault.type ?? 'InternalFailure',
@@ -353,34 +235,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if (principal.expired) {
         throw new AwsError('ExpiredTokenException', 'The security token included in the request is expired');
       }
-      const actions = operation.iamActions ?? [`${service.iamPrefix}:${operationName}`];
+      const actions = operation.iamActions ?? [`${service.iamPrefix}:${name}`];
       for (const action of actions) {
         if (principal.deny?.includes(action) || principal.deny?.includes('*')) {
           const who = principal.arn ?? `arn:aws:sts::${account}:assumed-role/github-actions/ci`;
-          const said = `User: ${who} is not authorized to perform: ${action} on resource: * because no identity-based policy allows the ${action} action`;
-          if (service.protocol === 'query' && service.style === 'ec2')
-            throw new AwsError(
-              'UnauthorizedOperation',
-              `You are not authorized to perform this operation. ${said}`,
-              403,
-            );
-          if (service.protocol === 'query') throw new AwsError('AccessDenied', said, 403);
-          throw new AwsError('AccessDeniedException', said);
+          throw protocol.denied(
+            service,
+            `User: ${who} is not authorized to perform: ${action} on resource: * because no identity-based policy allows the ${action} action`,
+          );
         }
       }
 
       // Is the request well formed?
-      if (operation.input) {
-        let problems: string[];
-        try {
-          problems = check(operation.input, input);
-        } catch (error) {
-          if (error instanceof SerializationError)
-            throw new AwsError('SerializationException', error.message);
-          throw error;
-        }
-        if (problems.length > 0) throw new AwsError('ValidationException', validationMessage(problems));
-      }
+      const refused = protocol.check(routed, input);
+      if (refused) throw refused;
 
       const output = await operation.handler(input, {
         region: auth[3]!,
@@ -390,21 +258,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         sim,
         now: clock(),
       });
-      if (query) {
-        send(
-          200,
-          xmlResponse(
-            query.style,
-            query.xmlns,
-            operationName,
-            (output ?? {}) as Record<string, unknown>,
-            requestId,
-          ),
-        );
-      } else send(200, output ?? {});
+      send(protocol.serialize(routed, output, requestId));
     } catch (error) {
-      if (error instanceof AwsError) sendError(error);
-      else sendError(new AwsError('InternalFailure', `simulator bug: ${(error as Error).message}`, 500));
+      const answer =
+        error instanceof AwsError
+          ? error
+          : new AwsError('InternalFailure', `simulator bug: ${(error as Error).message}`, 500);
+      entry.error = answer.type;
+      send(protocol.serializeError(answer, routed?.service, requestId));
     }
   };
 

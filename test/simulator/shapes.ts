@@ -42,11 +42,31 @@ function show(value: unknown): string {
   return String(value);
 }
 
+/**
+ * One broken constraint: where (the member path, `a.b` and `list.1.member`), the value found, and what it
+ * fails to satisfy. A missing required member has `missing` set and no value.
+ */
+export interface Problem {
+  path: string;
+  value?: unknown;
+  missing?: true;
+  constraint: string;
+}
+
+/** AWS's wording of one problem ("Value 'x' at 'a.b' failed to satisfy constraint: ..."). */
+export function problemText(p: Problem, path = p.path): string {
+  return `Value ${p.missing ? 'null' : `'${show(p.value)}'`} at '${path}' failed to satisfy constraint: ${p.constraint}`;
+}
+
 /** Returns AWS-style constraint messages; throws SerializationError when a value has the wrong JSON type. */
 export function check(shape: Shape, value: unknown, path = ''): string[] {
-  const problems: string[] = [];
-  const fail = (constraint: string) =>
-    problems.push(`Value '${show(value)}' at '${path}' failed to satisfy constraint: ${constraint}`);
+  return findProblems(shape, value, path).map((p) => problemText(p));
+}
+
+/** The constraints `value` breaks, in order; throws SerializationError for a value of the wrong JSON type. */
+export function findProblems(shape: Shape, value: unknown, path = ''): Problem[] {
+  const problems: Problem[] = [];
+  const fail = (constraint: string) => problems.push({ path, value, constraint });
   switch (shape.type) {
     case 'any':
     case 'timestamp':
@@ -86,7 +106,7 @@ export function check(shape: Shape, value: unknown, path = ''): string[] {
       if (shape.max !== undefined && value.length > shape.max)
         fail(`Member must have length less than or equal to ${shape.max}`);
       value.forEach((item, i) => {
-        problems.push(...check(shape.member, item, `${path}.${i + 1}.member`));
+        problems.push(...findProblems(shape.member, item, `${path}.${i + 1}.member`));
       });
       return problems;
     }
@@ -96,8 +116,8 @@ export function check(shape: Shape, value: unknown, path = ''): string[] {
       }
       for (const [k, v] of Object.entries(value)) {
         problems.push(
-          ...check(shape.key, k, `${path}.${k}.key`),
-          ...check(shape.value, v, `${path}.${k}.value`),
+          ...findProblems(shape.key, k, `${path}.${k}.key`),
+          ...findProblems(shape.value, v, `${path}.${k}.value`),
         );
       }
       return problems;
@@ -111,15 +131,17 @@ export function check(shape: Shape, value: unknown, path = ''): string[] {
       const record = value as Record<string, unknown>;
       for (const name of shape.required ?? []) {
         if (record[name] === undefined || record[name] === null) {
-          problems.push(
-            `Value null at '${path ? `${path}.` : ''}${name}' failed to satisfy constraint: Member must not be null`,
-          );
+          problems.push({
+            path: path ? `${path}.${name}` : name,
+            missing: true,
+            constraint: 'Member must not be null',
+          });
         }
       }
       for (const [name, member] of Object.entries(shape.members)) {
         const v = record[name];
         if (v === undefined || v === null) continue;
-        problems.push(...check(member, v, path ? `${path}.${name}` : name));
+        problems.push(...findProblems(member, v, path ? `${path}.${name}` : name));
       }
       return problems;
     }

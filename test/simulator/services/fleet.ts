@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { AwsError } from '../errors.js';
 import { DEFAULT_ACCOUNT, type RefreshPlan } from '../scenario.js';
 import type { QueryService, RequestContext, Simulator } from '../server.js';
+import { any, bool, int, list, str, struct } from '../shapes.js';
 import { imageBuilderState, buildStatus } from './imagebuilder.js';
 
 type Params = Record<string, unknown>;
@@ -450,6 +451,33 @@ function responseData(data: unknown): unknown {
   return Object.fromEntries(Object.entries(data).map(([k, v]) => [lowerFirst(k), responseData(v)]));
 }
 
+/*
+ * EC2 input shapes, by wire name (the model's locationName: `ImageId.N`, `Filter.N.Value.N`,
+ * `SetDefaultVersion`), from shared/reference/aws-models/ec2-2016-11-15: members, required and types.
+ * The model's lengths and patterns are left out: which of them EC2 enforces, and in what words, is not on
+ * record here (EC2 is not a Coral service and words its refusals its own way).
+ */
+const EC2_FILTERS = list(struct({ Name: str(), Value: list(str()) }));
+const EC2_TEMPLATE = { DryRun: bool, LaunchTemplateId: str(), LaunchTemplateName: str() };
+/** RequestLaunchTemplateData: the members the simulator reads or echoes; the rest pass unchecked. */
+const LAUNCH_TEMPLATE_DATA = struct({
+  ImageId: str(),
+  InstanceType: str(),
+  KeyName: str(),
+  UserData: str(),
+  EbsOptimized: bool,
+  DisableApiTermination: bool,
+  DisableApiStop: bool,
+  IamInstanceProfile: struct({ Arn: str(), Name: str() }),
+  SecurityGroupId: list(str()),
+  SecurityGroup: list(str()),
+  Monitoring: struct({ Enabled: bool }),
+  MetadataOptions: struct({ HttpTokens: str(), HttpPutResponseHopLimit: int(), HttpEndpoint: str() }),
+  BlockDeviceMapping: list(any),
+  NetworkInterface: list(any),
+  TagSpecification: list(any),
+});
+
 export const ec2Service: QueryService = {
   protocol: 'query',
   style: 'ec2',
@@ -460,6 +488,17 @@ export const ec2Service: QueryService = {
   throttle: { type: 'RequestLimitExceeded', status: 503 },
   operations: {
     DescribeImages: {
+      input: struct({
+        ExecutableBy: list(str()),
+        ImageId: list(str()),
+        Owner: list(str()),
+        IncludeDeprecated: bool,
+        IncludeDisabled: bool,
+        MaxResults: int(),
+        NextToken: str(),
+        DryRun: bool,
+        Filter: EC2_FILTERS,
+      }),
       handler(input, ctx) {
         const ids = (input['ImageId'] as string[] | undefined) ?? [];
         const bad = ids.find((id) => !/^ami-[0-9a-f]{8,17}$/.test(id));
@@ -484,6 +523,17 @@ export const ec2Service: QueryService = {
       },
     },
     DescribeLaunchTemplateVersions: {
+      input: struct({
+        ...EC2_TEMPLATE,
+        LaunchTemplateVersion: list(str()),
+        MinVersion: str(),
+        MaxVersion: str(),
+        NextToken: str(),
+        MaxResults: int(),
+        Filter: EC2_FILTERS,
+        ResolveAlias: bool,
+        IncludeManagedResources: bool,
+      }),
       handler(input, ctx) {
         const t = findTemplate(ctx, input);
         const wanted = (input['LaunchTemplateVersion'] as string[] | undefined) ?? [];
@@ -502,6 +552,17 @@ export const ec2Service: QueryService = {
       },
     },
     CreateLaunchTemplateVersion: {
+      input: struct(
+        {
+          ...EC2_TEMPLATE,
+          ClientToken: str(),
+          SourceVersion: str(),
+          VersionDescription: str(),
+          LaunchTemplateData: LAUNCH_TEMPLATE_DATA,
+          ResolveAlias: bool,
+        },
+        ['LaunchTemplateData'],
+      ),
       handler(input, ctx) {
         const t = findTemplate(ctx, input);
         const token = input['ClientToken'] as string | undefined;
@@ -550,6 +611,7 @@ export const ec2Service: QueryService = {
       },
     },
     ModifyLaunchTemplate: {
+      input: struct({ ...EC2_TEMPLATE, ClientToken: str(), SetDefaultVersion: str() }),
       handler(input, ctx) {
         const t = findTemplate(ctx, input);
         const wanted = input['SetDefaultVersion'] as string | undefined;
@@ -673,24 +735,8 @@ function describeRefresh(g: Group, r: Refresh, now: number) {
   };
 }
 
-const RANGES: [string, number, number][] = [
-  ['MinHealthyPercentage', 0, 100],
-  ['MaxHealthyPercentage', 100, 200],
-  ['CheckpointDelay', 0, 172_800],
-  ['BakeTime', 0, 172_800],
-  ['InstanceWarmup', 0, 2_147_483_647],
-];
-
+/** The rules between preferences; each one's type, range and enum are in REFRESH_PREFERENCES. */
 function checkPreferences(prefs: Params): void {
-  for (const [key, min, max] of RANGES) {
-    if (prefs[key] === undefined) continue;
-    const n = Number(prefs[key]);
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new AwsError(
-        'ValidationError',
-        `1 validation error detected: Value '${String(prefs[key])}' at 'preferences.${lowerFirst(key)}' failed to satisfy constraint: Member must have value between ${min} and ${max}`,
-      );
-  }
   const min = Number(prefs['MinHealthyPercentage'] ?? 90);
   const max = Number(prefs['MaxHealthyPercentage'] ?? 100);
   if (max - min > 100)
@@ -699,26 +745,40 @@ function checkPreferences(prefs: Params): void {
       'The difference between MaxHealthyPercentage and MinHealthyPercentage must be 100 or less.',
     );
   const checkpoints = ((prefs['CheckpointPercentages'] as string[] | undefined) ?? []).map(Number);
-  if (checkpoints.some((c, i) => c < 1 || c > 100 || (i > 0 && c <= checkpoints[i - 1]!)))
+  if (checkpoints.some((c, i) => i > 0 && c <= checkpoints[i - 1]!))
     throw new AwsError(
       'ValidationError',
       'CheckpointPercentages must be in ascending order, between 1 and 100.',
     );
-  for (const [key, allowed] of [
-    ['ScaleInProtectedInstances', ['Refresh', 'Ignore', 'Wait']],
-    ['StandbyInstances', ['Terminate', 'Ignore', 'Wait']],
-  ] as const) {
-    const value = prefs[key];
-    if (value !== undefined && !(allowed as readonly string[]).includes(String(value)))
-      throw new AwsError(
-        'ValidationError',
-        `1 validation error detected: Value '${String(value)}' at 'preferences.${lowerFirst(key)}' failed to satisfy constraint: Member must satisfy enum value set: [${allowed.join(', ')}]`,
-      );
-  }
   const alarms = (prefs['AlarmSpecification'] as { Alarms?: string[] } | undefined)?.Alarms ?? [];
   if (alarms.length > 10)
     throw new AwsError('ValidationError', 'An alarm specification takes at most 10 alarms.');
 }
+
+/*
+ * Auto Scaling input shapes, from shared/reference/aws-models/autoscaling-2011-01-01: its Coral front end
+ * checks the model's lengths, ranges and enums (the XML-character patterns are left out: the SDK cannot
+ * send anything else). Cross-member rules stay in the handlers (checkPreferences).
+ */
+const GROUP_NAME = str({ min: 1, max: 255 });
+const TEMPLATE_SPEC = struct({
+  LaunchTemplateId: str({ min: 1, max: 255 }),
+  LaunchTemplateName: str({ min: 3, max: 128, pattern: '[a-zA-Z0-9\\(\\)\\.\\-/_]+' }),
+  Version: str({ min: 1, max: 255 }),
+});
+const REFRESH_PREFERENCES = struct({
+  MinHealthyPercentage: int({ min: 0, max: 100 }),
+  InstanceWarmup: int({ min: 0 }),
+  CheckpointPercentages: list(int({ min: 1, max: 100 })),
+  CheckpointDelay: int({ min: 0, max: 172_800 }),
+  SkipMatching: bool,
+  AutoRollback: bool,
+  ScaleInProtectedInstances: str({ enum: ['Refresh', 'Ignore', 'Wait'] }),
+  StandbyInstances: str({ enum: ['Terminate', 'Ignore', 'Wait'] }),
+  AlarmSpecification: struct({ Alarms: list(str({ min: 1, max: 255 })) }),
+  MaxHealthyPercentage: int({ min: 100, max: 200 }),
+  BakeTime: int({ min: 0, max: 172_800 }),
+});
 
 export const autoScalingService: QueryService = {
   protocol: 'query',
@@ -730,6 +790,13 @@ export const autoScalingService: QueryService = {
   throttle: { type: 'Throttling', status: 400 },
   operations: {
     DescribeAutoScalingGroups: {
+      input: struct({
+        AutoScalingGroupNames: list(GROUP_NAME),
+        IncludeInstances: bool,
+        NextToken: str(),
+        MaxRecords: int(),
+        Filters: list(struct({ Name: str(), Values: list(str()) })),
+      }),
       handler(input, ctx) {
         const names = input['AutoScalingGroupNames'] as string[] | undefined;
         if (names && names.length > 100)
@@ -749,12 +816,24 @@ export const autoScalingService: QueryService = {
       },
     },
     StartInstanceRefresh: {
+      input: struct(
+        {
+          AutoScalingGroupName: GROUP_NAME,
+          Strategy: str({ enum: ['Rolling', 'ReplaceRootVolume'] }),
+          DesiredConfiguration: struct({
+            LaunchTemplate: TEMPLATE_SPEC,
+            MixedInstancesPolicy: struct({
+              LaunchTemplate: struct({ LaunchTemplateSpecification: TEMPLATE_SPEC, Overrides: any }),
+              InstancesDistribution: any,
+            }),
+          }),
+          Preferences: REFRESH_PREFERENCES,
+        },
+        ['AutoScalingGroupName'],
+      ),
       handler(input, ctx) {
         const group = findGroup(ctx, input['AutoScalingGroupName']);
         const state = fleetState(ctx.sim);
-        const strategy = String(input['Strategy'] ?? 'Rolling');
-        if (!['Rolling', 'ReplaceRootVolume'].includes(strategy))
-          throw new AwsError('ValidationError', `Strategy ${strategy} is not valid.`);
         if (!group.template)
           throw new AwsError('ValidationError', 'An instance refresh needs a group with a launch template.');
         if (activeRefresh(group, ctx.now))
@@ -804,6 +883,15 @@ export const autoScalingService: QueryService = {
       },
     },
     DescribeInstanceRefreshes: {
+      input: struct(
+        {
+          AutoScalingGroupName: GROUP_NAME,
+          InstanceRefreshIds: list(str({ min: 1, max: 255 })),
+          NextToken: str(),
+          MaxRecords: int(),
+        },
+        ['AutoScalingGroupName'],
+      ),
       handler(input, ctx) {
         const group = findGroup(ctx, input['AutoScalingGroupName']);
         const ids = input['InstanceRefreshIds'] as string[] | undefined;
@@ -817,6 +905,9 @@ export const autoScalingService: QueryService = {
       },
     },
     CancelInstanceRefresh: {
+      input: struct({ AutoScalingGroupName: GROUP_NAME, WaitForTransitioningInstances: bool }, [
+        'AutoScalingGroupName',
+      ]),
       handler(input, ctx) {
         const group = findGroup(ctx, input['AutoScalingGroupName']);
         const active = activeRefresh(group, ctx.now);

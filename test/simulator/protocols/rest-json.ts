@@ -1,0 +1,87 @@
+/**
+ * restJson1 (Image Builder): one HTTP route per operation. The input is the path's labels
+ * (`/tags/{resourceArn}`), the query string (numbers and booleans read by the operation's shape) and the
+ * JSON body; errors are `{ message }` with the type in `x-amzn-errortype`. Services on one endpoint are
+ * told apart by their SigV4 signing name.
+ */
+import { AwsError } from '../errors.js';
+import type { Operation } from '../server.js';
+import type { Shape } from '../shapes.js';
+import { checkJson, jsonAnswer, jsonError, parseJsonBody } from './json.js';
+import type { Protocol, Routed, Service } from './protocol.js';
+
+export interface RestRoute extends Operation {
+  method: 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH';
+  /** The path, with `{label}` (one segment) or `{label+}` (the rest) for members sent in the path. */
+  path: string;
+  operation: string;
+}
+
+export interface RestJsonService {
+  protocol: 'restJson1';
+  name: string;
+  iamPrefix: string;
+  /** SigV4 signing name, which tells services on the same endpoint apart. */
+  signingName: string;
+  routes: RestRoute[];
+}
+
+const CONTENT_TYPE = 'application/json';
+
+const patterns = new Map<string, RegExp>();
+function pathPattern(path: string): RegExp {
+  let re = patterns.get(path);
+  if (!re) {
+    const source = path
+      .split(/(\{[A-Za-z0-9_]+\+?\})/)
+      .map((part) => {
+        const label = /^\{([A-Za-z0-9_]+)(\+?)\}$/.exec(part);
+        if (!label) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        return label[2] ? `(?<${label[1]}>.+)` : `(?<${label[1]}>[^/]+)`;
+      })
+      .join('');
+    re = new RegExp(`^${source}$`);
+    patterns.set(path, re);
+  }
+  return re;
+}
+
+/** Query-string values are text; the operation's shape says which members are numbers or booleans. */
+function fromQueryString(shape: Shape | undefined, name: string, value: string): unknown {
+  const member = shape?.type === 'structure' ? shape.members[name] : undefined;
+  if (member?.type === 'integer' && /^-?\d+$/.test(value)) return Number(value);
+  if (member?.type === 'boolean' && (value === 'true' || value === 'false')) return value === 'true';
+  return value;
+}
+
+export const restJson1: Protocol<RestJsonService> = {
+  name: 'restJson1',
+  claims: () => true,
+  route(req, services: readonly Service[]) {
+    const candidates = services.filter(
+      (s): s is RestJsonService =>
+        s.protocol === 'restJson1' && (!req.signingName || s.signingName === req.signingName),
+    );
+    for (const service of candidates) {
+      const route = service.routes.find(
+        (r) => r.method === req.method && pathPattern(r.path).test(req.url.pathname),
+      );
+      if (route) return { service, name: route.operation, operation: route };
+    }
+    throw new AwsError('UnknownOperationException', `No operation at ${req.method} ${req.url.pathname}`, 404);
+  },
+  parse(req, routed: Routed<RestJsonService>) {
+    const route = routed.operation as RestRoute;
+    const fromBody = parseJsonBody(req.body);
+    const fromQuery: Record<string, unknown> = {};
+    for (const [k, v] of req.url.searchParams) fromQuery[k] = fromQueryString(route.input, k, v);
+    const labels = pathPattern(route.path).exec(req.url.pathname)?.groups ?? {};
+    const fromPath = Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, decodeURIComponent(v)]));
+    return { ...fromQuery, ...fromBody, ...fromPath };
+  },
+  check: (routed, input) => checkJson(routed.operation.input, input),
+  serialize: (_routed, output) => jsonAnswer(CONTENT_TYPE, 200, output),
+  serializeError: (error) => jsonError(CONTENT_TYPE, error, false),
+  throttled: (_service, message) => new AwsError('ThrottlingException', message, 400),
+  denied: (_service, said) => new AwsError('AccessDeniedException', said),
+};
