@@ -3,12 +3,15 @@
  * that keeps its lines, and clients made by the toolkit's own factory (retries, error tagging) pointing
  * at the simulator.
  */
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { createClient } from '../../src/aws/client.js';
 import type { Clock } from '../../src/aws/poller.js';
 import type { DeploySettings } from '../../src/ecs/deploy-plan.js';
+import { type InputSpec, readInputs } from '../../src/github/inputs.js';
 import type { Logger } from '../../src/log.js';
 import { type Simulator, simulatorEnv } from '../simulator/server.js';
 
@@ -82,4 +85,27 @@ export function deploySettings(over: Partial<DeploySettings> = {}): DeploySettin
     region: undefined,
     ...over,
   };
+}
+
+/** ECS, Auto Scaling and EC2 clients as rollout-ecs-ami makes them, against the simulator. */
+export function fleetClients(sim: Simulator, accessKeyId = 'AKIASIMULATOR') {
+  const env = { ...simulatorEnv(sim, 'us-east-1', accessKeyId), AWS_MAX_ATTEMPTS: '3' };
+  const options = { region: 'us-east-1', action: 'test', env };
+  Object.assign(process.env, env);
+  return {
+    ecs: createClient(ECSClient, options),
+    asg: createClient(AutoScalingClient, options),
+    ec2: createClient(EC2Client, options),
+  };
+}
+
+/**
+ * An action's settings exactly as its shell reads them — the spec's defaults (which the contract test
+ * holds to action.yml) with these raw input strings on top — for calling its plan in process.
+ */
+export function settingsOf<S extends Record<string, InputSpec<unknown>>>(
+  spec: S,
+  raw: Record<string, string> = {},
+) {
+  return readInputs(spec, (name) => raw[name]);
 }
