@@ -49,8 +49,27 @@ interface SdkErrorShape {
   $fault?: 'client' | 'server';
   $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number; totalRetryDelay?: number };
   $retryable?: { throttling?: boolean };
+  /** The raw response (hidden on the error by the SDK) and, for some protocols, its body as text. */
+  $response?: { statusCode?: number; headers?: Record<string, string | undefined> };
+  $responseBodyText?: string;
   [CONTEXT]?: CallContext;
 }
+
+/** The SDK's note on an answer it could not read: meant for its own developers, not for a user. */
+const SDK_HINT =
+  /\s*Deserialization error: to see the raw response, inspect the hidden field \{error\}\.\$response on this object\.?/;
+
+/** An answer that is not an AWS error document: an HTML page, plain text, a cut-off body. */
+function notAwsAnswer(e: SdkErrorShape): boolean {
+  return (
+    SDK_HINT.test(e.message ?? '') ||
+    (e.name === 'SyntaxError' && e.$metadata !== undefined) ||
+    e.$responseBodyText !== undefined
+  );
+}
+
+/** Server errors that come and go (an overloaded or restarting service), as opposed to 501 and its kin. */
+const PASSING_STATUS = new Set([500, 502, 503, 504]);
 
 const THROTTLING = new Set([
   'ThrottlingException',
@@ -127,7 +146,7 @@ export function explainAwsError(error: unknown): string | undefined {
   const e = error as SdkErrorShape;
   const ctx = e[CONTEXT];
   const name = e.name ?? '';
-  const said = (e.message ?? '').trim();
+  const said = (e.message ?? '').replace(SDK_HINT, '').trim();
   const call = ctx ? `${ctx.iamAction} in ${ctx.region}` : 'the AWS call';
 
   if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(said)) {
@@ -163,8 +182,19 @@ export function explainAwsError(error: unknown): string | undefined {
   if (/NotFound/.test(name) || /does not exist|not found/i.test(said)) {
     return `${ctx ? ctx.iamAction : 'The AWS call'} found nothing in ${ctx?.region ?? 'this region'}: ${said}. Check the name or ID, the account, and the region (set with the 'region' input or AWS_REGION).`;
   }
-  if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500) {
-    return `AWS answered ${call} with a server error (HTTP ${e.$metadata?.httpStatusCode ?? '5xx'}, ${name})${attemptsText(e)}. This is usually passing: re-run the job. AWS said: ${said}${requestIdText(e)}`;
+  const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
+  if (notAwsAnswer(e)) {
+    const type = e.$response?.headers?.['content-type']?.split(';')[0]?.trim();
+    const title = /<title>\s*([^<]{1,120}?)\s*<\/title>/i.exec(e.$responseBodyText ?? '')?.[1];
+    const what = `${call} was answered with HTTP ${status ?? '(no status)'}${type ? ` and a ${type} body` : ''}${title ? ` ("${title}")` : ''}, which is not an answer from AWS${attemptsText(e)}`;
+    if (status !== undefined && PASSING_STATUS.has(status)) {
+      return `${what}: a proxy or load balancer between the runner and AWS answered instead, or the service is having an outage. Re-run the job if it passes; if it stays, check HTTPS_PROXY and NO_PROXY, any VPC endpoint for this service, and AWS_ENDPOINT_URL settings.`;
+    }
+    return `${what}: whatever answered does not speak this service's API — check AWS_ENDPOINT_URL (and AWS_ENDPOINT_URL_<SERVICE>), HTTPS_PROXY and NO_PROXY, and that the service is offered in ${ctx?.region ?? 'the region'}.`;
+  }
+  if (e.$fault === 'server' || (status ?? 0) >= 500) {
+    const passing = status === undefined || PASSING_STATUS.has(status);
+    return `AWS answered ${call} with a server error (HTTP ${status ?? '5xx'}, ${name})${attemptsText(e)}. ${passing ? 'This is usually passing: re-run the job.' : 'This does not pass by itself: the service does not do this here (check the region and the endpoint).'} AWS said: ${said}${requestIdText(e)}`;
   }
   if (/Validation|InvalidParameter/.test(name)) {
     return `AWS rejected the request for ${call} as invalid (${name}): ${said}${requestIdText(e)}`;

@@ -82,7 +82,11 @@ export async function registerIfChanged(
   };
 }
 
-/** Keeps the newest `keep` ACTIVE revisions of a family and deregisters the rest; returns what it deregistered. */
+/**
+ * Keeps the newest `keep` ACTIVE revisions of a family and deregisters the rest; returns what it
+ * deregistered. The revisions are put in order here, by number, rather than trusting the order of the
+ * answer: a wrong order would deregister the newest.
+ */
 export async function deregisterOlder(
   client: Ecs,
   family: string,
@@ -98,6 +102,8 @@ export async function deregisterOlder(
       ...(page.taskDefinitionArns ?? []).filter((a) => a.split('/').pop()?.replace(/:\d+$/, '') === family),
     );
   }
+  const revision = (arn: string) => Number(/:(\d+)$/.exec(arn)?.[1] ?? 0);
+  arns.sort((a, b) => revision(b) - revision(a));
   const old = arns.slice(keep).filter((a) => a !== inUse);
   for (const arn of old) await client.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn }));
   return old;

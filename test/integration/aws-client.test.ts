@@ -2,6 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
+import { DescribeImagesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { createClient, resolveRegion } from '../../src/aws/client.js';
@@ -91,6 +92,76 @@ describe('createClient', () => {
     expect(explainError(error)).toMatch(
       /kept throttling ecr:GetAuthorizationToken in us-east-1 after 2 attempts/,
     );
+  });
+
+  describe('an answer that is not from AWS', () => {
+    const explained = async (
+      client: { send(c: unknown): Promise<unknown> },
+      command: unknown,
+    ): Promise<string> => explainError(await client.send(command).catch((e: unknown) => e));
+
+    test.each([
+      [
+        'awsJson1_1 (ECR)',
+        () => createClient(ECRClient, { region: 'us-east-1', action: 't', env: { AWS_MAX_ATTEMPTS: '2' } }),
+        () => new GetAuthorizationTokenCommand({}),
+      ],
+      [
+        'ec2 query (EC2)',
+        () => createClient(EC2Client, { region: 'us-east-1', action: 't', env: { AWS_MAX_ATTEMPTS: '2' } }),
+        () => new DescribeImagesCommand({ ImageIds: ['ami-12345678'] }),
+      ],
+    ] as const)(
+      "a proxy's HTML 502 through %s: said as such, without the SDK's $response hint",
+      async (_name, make, command) => {
+        sim.addFault({ operation: '*', kind: 'html', status: 502 });
+        const message = await explained(make() as never, command());
+        expect(message).toMatch(
+          / was answered with HTTP 502 and a text\/html body( \("502 Bad Gateway"\))?, which is not an answer from AWS after 2 attempts[^:]*: a proxy or load balancer between the runner and AWS answered instead/,
+        );
+        expect(message).not.toMatch(/\$response|Deserialization error|usually passing/);
+      },
+    );
+
+    test('an HTML 404 (no such API at that endpoint) is not called passing', async () => {
+      sim.addFault({ operation: '*', kind: 'html', status: 404 });
+      const client = createClient(ECRClient, { region: 'us-east-1', action: 't', env: {} });
+      const message = await explained(client as never, new GetAuthorizationTokenCommand({}));
+      expect(message).toMatch(
+        /was answered with HTTP 404 and a text\/html body, which is not an answer from AWS: whatever answered does not speak this service's API/,
+      );
+      expect(message).not.toMatch(/re-run|passing/);
+    });
+
+    test('a JSON 501 from AWS is not called passing; a JSON 503 is', async () => {
+      const client = createClient(ECRClient, {
+        region: 'us-east-1',
+        action: 't',
+        env: { AWS_MAX_ATTEMPTS: '1' },
+      });
+      sim.addFault({
+        operation: '*',
+        kind: 'error',
+        status: 501,
+        type: 'NotImplemented',
+        message: 'Not implemented',
+        count: 1,
+      });
+      expect(await explained(client as never, new GetAuthorizationTokenCommand({}))).toMatch(
+        /HTTP 501, NotImplemented\)\. This does not pass by itself/,
+      );
+      sim.addFault({
+        operation: '*',
+        kind: 'error',
+        status: 503,
+        type: 'ServiceUnavailableException',
+        message: 'Slow down',
+        count: 1,
+      });
+      expect(await explained(client as never, new GetAuthorizationTokenCommand({}))).toMatch(
+        /HTTP 503, ServiceUnavailableException\)\. This is usually passing: re-run the job\./,
+      );
+    });
   });
 
   test('errors carry the IAM action and region', async () => {

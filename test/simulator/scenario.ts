@@ -19,8 +19,11 @@ export interface Fault {
   service?: string;
   /** Operation name, or '*'. */
   operation: string;
-  /** throttle: ThrottlingException; error: a given type and status; drop: close the connection; latency: delay. */
-  kind: 'throttle' | 'error' | 'drop' | 'latency';
+  /**
+   * throttle: ThrottlingException; error: a given type and status; drop: close the connection; latency:
+   * delay; html: an HTML page with `status` (502), as a proxy or load balancer in the way answers.
+   */
+  kind: 'throttle' | 'error' | 'drop' | 'latency' | 'html';
   /** Apply to the first N matching calls (after `after` calls); default every call. */
   count?: number;
   after?: number;

@@ -209,6 +209,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           req.socket.destroy();
           return;
         }
+        if (fault.kind === 'html') {
+          // Not AWS answering: a proxy, a load balancer or a captive portal, with its own HTML page.
+          entry.status = fault.status ?? 502;
+          const page = `<html><head><title>${entry.status} Bad Gateway</title></head><body><center><h1>${entry.status} Bad Gateway</h1></center><hr><center>${fault.message ?? 'nginx'}</center></body></html>\n`;
+          res.writeHead(entry.status, {
+            'content-type': 'text/html',
+            'content-length': Buffer.byteLength(page),
+          });
+          res.end(page);
+          return;
+        }
         if (fault.kind === 'latency') await sleep(fault.ms ?? 1000);
         if (fault.kind === 'throttle') throw protocol.throttled(service, fault.message ?? 'Rate exceeded');
         if (fault.kind === 'error') {
