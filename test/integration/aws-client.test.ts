@@ -111,7 +111,7 @@ describe('createClient', () => {
         () => createClient(EC2Client, { region: 'us-east-1', action: 't', env: { AWS_MAX_ATTEMPTS: '2' } }),
         () => new DescribeImagesCommand({ ImageIds: ['ami-12345678'] }),
       ],
-    ] as const)(
+    ] as [string, () => unknown, () => unknown][])(
       "a proxy's HTML 502 through %s: said as such, without the SDK's $response hint",
       async (_name, make, command) => {
         sim.addFault({ operation: '*', kind: 'html', status: 502 });
