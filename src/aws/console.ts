@@ -20,6 +20,9 @@ export const consoleLinks = {
   /** A service deployment (its ARN ends with the ID the console shows). */
   ecsServiceDeployment: (region: string, cluster: string, service: string, arn: string) =>
     `${consoleHost(region)}/ecs/v2/clusters/${cluster}/services/${service}/deployments/${arn.split('/').pop()}?region=${region}`,
+  /** An Image Builder image build (its build-version ARN). */
+  imageBuilderImage: (region: string, arn: string) =>
+    `${consoleHost(region)}/imagebuilder/home?region=${region}#/images/${encodeURIComponent(arn)}/details`,
   ecsServiceDeployments: (region: string, cluster: string, service: string) =>
     `${consoleHost(region)}/ecs/v2/clusters/${cluster}/services/${service}/deployments?region=${region}`,
 };

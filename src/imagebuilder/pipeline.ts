@@ -28,9 +28,45 @@ import { ImageBuildFailed } from './build-failed.js';
 
 type Client = Pick<ImagebuilderClient, 'send'>;
 
-/** A client token of at most 64 characters, the same for the same parts (a retried step, the same run attempt). */
+/**
+ * A client token, the same for the same parts. 36 characters: AWS's API reference gives Image Builder's
+ * ClientToken 1 to 36 (the SDK model says 64; 36 holds for both).
+ */
 export function clientToken(...parts: string[]): string {
-  return `shipyard-${createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 40)}`;
+  return `shipyard-${createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 27)}`;
+}
+
+/** JSON with sorted keys, so that the same request always reads the same. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
+}
+
+/**
+ * The token of one request, derived from the base (the run attempt, or the token given) and every
+ * parameter sent: a retried request carries the same token, and the same token never carries other
+ * parameters (Image Builder would answer IdempotentParameterMismatchException).
+ */
+export function requestToken(base: string, operation: string, input: object, ...extra: string[]): string {
+  return clientToken(base, operation, canonical(input), ...extra);
+}
+
+/** IdempotentParameterMismatchException in words: which token, which call, and what to do. */
+export function explainTokenMismatch(
+  error: unknown,
+  operation: string,
+  token: string,
+  given: boolean,
+): unknown {
+  if ((error as { name?: string }).name !== 'IdempotentParameterMismatchException') return error;
+  return new UserError(
+    given
+      ? `Image Builder refused the client token "${token}" for ${operation} (IdempotentParameterMismatchException): an earlier request sent the same token with other parameters, such as another pipeline. A client token stands for one request: give each pipeline its own 'client-token', or leave 'client-token' out to derive one from the run, its attempt, the pipeline and its recipe.`
+      : `Image Builder refused the client token ${token} for ${operation} (IdempotentParameterMismatchException): an earlier request sent the same token with other parameters. The token is derived from the run attempt and the whole request, so this should not happen; re-run the job (a new attempt derives new tokens), or set 'client-token'.`,
+  );
 }
 
 export async function findPipeline(
@@ -104,59 +140,69 @@ export async function moveRecipe(
     }
   }
   const semanticVersion = nextPatch(versions.length ? versions : [recipe.version ?? '1.0.0']);
+  const create = {
+    name: recipe.name,
+    semanticVersion,
+    parentImage,
+    components: recipe.components,
+    description: recipe.description,
+    blockDeviceMappings: recipe.blockDeviceMappings,
+    tags: recipe.tags,
+    workingDirectory: recipe.workingDirectory,
+    additionalInstanceConfiguration: recipe.additionalInstanceConfiguration,
+    amiTags: recipe.amiTags,
+  };
+  const createToken = requestToken(token, 'CreateImageRecipe', create);
   const created = await client
-    .send(
-      new CreateImageRecipeCommand({
-        name: recipe.name,
-        semanticVersion,
-        parentImage,
-        components: recipe.components,
-        description: recipe.description,
-        blockDeviceMappings: recipe.blockDeviceMappings,
-        tags: recipe.tags,
-        workingDirectory: recipe.workingDirectory,
-        additionalInstanceConfiguration: recipe.additionalInstanceConfiguration,
-        amiTags: recipe.amiTags,
-        clientToken: clientToken(token, 'recipe', recipeArn, parentImage, semanticVersion),
-      }),
-    )
+    .send(new CreateImageRecipeCommand({ ...create, clientToken: createToken }))
     .catch((error: unknown) => {
       if ((error as { name?: string }).name === 'ResourceAlreadyExistsException') {
         throw new UserError(
           `Recipe ${recipe.name} version ${semanticVersion} already exists: another run may have moved this recipe at the same moment. Re-run to move it to the next version.`,
         );
       }
-      throw error;
+      throw explainTokenMismatch(error, 'CreateImageRecipe', createToken, false);
     });
   const newArn = created.imageRecipeArn!;
   log.info(`Created recipe ${newArn} on ${parentImage} (was ${recipe.parentImage}).`);
-  await client.send(
-    new UpdateImagePipelineCommand({
-      imagePipelineArn: pipeline.arn,
-      imageRecipeArn: newArn,
-      description: pipeline.description,
-      infrastructureConfigurationArn: pipeline.infrastructureConfigurationArn,
-      distributionConfigurationArn: pipeline.distributionConfigurationArn,
-      imageTestsConfiguration: pipeline.imageTestsConfiguration,
-      enhancedImageMetadataEnabled: pipeline.enhancedImageMetadataEnabled,
-      schedule: pipeline.schedule,
-      status: pipeline.status,
-      imageScanningConfiguration: pipeline.imageScanningConfiguration,
-      workflows: pipeline.workflows,
-      loggingConfiguration: pipeline.loggingConfiguration,
-      executionRole: pipeline.executionRole,
-      imageTags: pipeline.imageTags,
-      clientToken: clientToken(token, 'pipeline', pipeline.arn ?? '', newArn),
-    }),
-  );
+  const update = {
+    imagePipelineArn: pipeline.arn,
+    imageRecipeArn: newArn,
+    description: pipeline.description,
+    infrastructureConfigurationArn: pipeline.infrastructureConfigurationArn,
+    distributionConfigurationArn: pipeline.distributionConfigurationArn,
+    imageTestsConfiguration: pipeline.imageTestsConfiguration,
+    enhancedImageMetadataEnabled: pipeline.enhancedImageMetadataEnabled,
+    schedule: pipeline.schedule,
+    status: pipeline.status,
+    imageScanningConfiguration: pipeline.imageScanningConfiguration,
+    workflows: pipeline.workflows,
+    loggingConfiguration: pipeline.loggingConfiguration,
+    executionRole: pipeline.executionRole,
+    imageTags: pipeline.imageTags,
+  };
+  const updateToken = requestToken(token, 'UpdateImagePipeline', update);
+  await client
+    .send(new UpdateImagePipelineCommand({ ...update, clientToken: updateToken }))
+    .catch((error: unknown) => {
+      throw explainTokenMismatch(error, 'UpdateImagePipeline', updateToken, false);
+    });
   log.info(`Pipeline ${pipeline.arn} now uses ${newArn}.`);
   return { moved: true, recipeArn: newArn, previousParent: recipe.parentImage ?? '' };
 }
 
-export async function startBuild(client: Client, pipelineArn: string, token: string): Promise<string> {
-  const out = await client.send(
-    new StartImagePipelineExecutionCommand({ imagePipelineArn: pipelineArn, clientToken: token }),
-  );
+/** Starts a build; `given` says whether the token is the user's own (named so in a mismatch). */
+export async function startBuild(
+  client: Client,
+  pipelineArn: string,
+  token: string,
+  given = false,
+): Promise<string> {
+  const out = await client
+    .send(new StartImagePipelineExecutionCommand({ imagePipelineArn: pipelineArn, clientToken: token }))
+    .catch((error: unknown) => {
+      throw explainTokenMismatch(error, 'StartImagePipelineExecution', token, given);
+    });
   if (!out.imageBuildVersionArn) throw new Error('StartImagePipelineExecution returned no image ARN.');
   return out.imageBuildVersionArn;
 }
@@ -197,10 +243,11 @@ export async function waitForImage(
 }
 
 export async function cancelBuild(client: Client, arn: string, token: string): Promise<void> {
-  await client.send(
-    new CancelImageCreationCommand({
-      imageBuildVersionArn: arn,
-      clientToken: clientToken(token, 'cancel', arn),
-    }),
-  );
+  const input = { imageBuildVersionArn: arn };
+  const cancelToken = requestToken(token, 'CancelImageCreation', input);
+  await client
+    .send(new CancelImageCreationCommand({ ...input, clientToken: cancelToken }))
+    .catch((error: unknown) => {
+      throw explainTokenMismatch(error, 'CancelImageCreation', cancelToken, false);
+    });
 }

@@ -1,17 +1,17 @@
 /**
- * image-pipeline: starts an EC2 Image Builder pipeline (optionally moving its recipe to a new parent
- * image first) and waits for the image with one log line per state change; or waits for a build that
- * an earlier step started.
+ * image-pipeline: the shell. It reads the inputs, asks the core for a plan (every check made before AWS
+ * is called), runs it with a client made for this step, and maps the report — filled in as the run goes,
+ * so that a failure still sets what is known — to outputs and the job summary.
  */
-import type { Image } from '@aws-sdk/client-imagebuilder';
-import { PollCancelledError, PollTimeoutError } from '../../aws/poller.js';
-import { UserError } from '../../errors.js';
+import { consoleLinks } from '../../aws/console.js';
 import { defineAction } from '../../github/action.js';
 import { boolean, duration, parsed, region, text } from '../../github/inputs.js';
 import { link } from '../../github/summary.js';
 import { parseImageArn } from '../../imagebuilder/arn.js';
-import { ImageBuildFailed } from '../../imagebuilder/build-failed.js';
+import { planPipeline } from '../../imagebuilder/pipeline-plan.js';
+import type { PipelineReport } from '../../imagebuilder/pipeline-run.js';
 import { parseParentImage } from '../../imagebuilder/references.js';
+import type * as AwsModule from './aws.js';
 
 const NAME = 'image-pipeline';
 
@@ -47,137 +47,67 @@ export const inputs = {
   region: region(),
 };
 
-function imageConsoleLink(arn: string, region: string): string {
-  return `https://${region}.console.aws.amazon.com/imagebuilder/home?region=${region}#/images/${encodeURIComponent(arn)}/details`;
+export const outputs = ['image-arn', 'image-version', 'status', 'ami-id', 'amis', 'recipe-arn'] as const;
+
+type Output = (typeof outputs)[number];
+
+/** The report as outputs: every one that is known, also after a failure. */
+export function outputsOf(report: PipelineReport): Partial<Record<Output, string>> {
+  const out: Partial<Record<Output, string>> = {};
+  if (report.recipeArn) out['recipe-arn'] = report.recipeArn;
+  if (report.imageArn) {
+    out['image-arn'] = report.imageArn;
+    out['image-version'] = report.imageArn.split('/').slice(-2).join('/');
+  }
+  if (report.status) out.status = report.status;
+  if (report.outcome === 'available') out.amis = JSON.stringify(report.amis);
+  if (report.amiId) out['ami-id'] = report.amiId;
+  return out;
 }
 
 export default defineAction({
   name: NAME,
   inputs,
-  outputs: ['image-arn', 'image-version', 'status', 'ami-id', 'amis', 'recipe-arn'],
+  outputs,
 
   async main(ctx) {
-    const s = ctx.settings;
-    if (!s.pipeline === !s['image-arn']) {
-      throw new UserError(
-        "Give either input 'pipeline' (to start a build) or input 'image-arn' (to wait for one already started), not both and not neither.",
-      );
-    }
-    if (s['image-arn'] && s['parent-image']) {
-      throw new UserError(
-        "Input 'parent-image' moves a pipeline's recipe before a build; it has no meaning with 'image-arn'.",
-      );
-    }
-    const aws = await import('./aws.js');
-    const pipelineRegion = s.pipeline?.startsWith('arn:') ? s.pipeline.split(':')[3] : undefined;
-    const imageRegion = s['image-arn'] ? parseImageArn(s['image-arn'])?.region : undefined;
-    const region = pipelineRegion ?? imageRegion ?? aws.resolveRegion(s.region, ctx.env);
-    const client = aws.createClient(aws.ImagebuilderClient, { region, action: NAME, env: ctx.env });
-    const runId = ctx.env['GITHUB_RUN_ID'];
-    const attempt = ctx.env['GITHUB_RUN_ATTEMPT'] ?? '1';
-
-    let imageArn = s['image-arn'];
-    if (s.pipeline) {
-      const pipeline = await aws.findPipeline(client, s.pipeline, region);
-      if (pipeline.status === 'DISABLED') {
-        throw new UserError(
-          `The image pipeline ${pipeline.arn} is DISABLED${pipeline.consecutiveFailures ? ` (after ${pipeline.consecutiveFailures} failed scheduled builds)` : ''}. Enable it in Image Builder before running it from a workflow.`,
-        );
-      }
-      // Derived from the run, its attempt and the pipeline: a retried call never starts a second build.
-      const token = s['client-token'] ?? (runId ? `gh-${runId}-${attempt}` : `local-${Date.now()}`);
-      if (s['parent-image']) {
-        const current = pipeline.imageRecipeArn;
-        if (!s['update-recipe']) {
-          throw new UserError(
-            `Input 'parent-image' is ${s['parent-image']} but 'update-recipe' is false: the pipeline would build on its recipe's own parent. Set update-recipe: true to move ${current} to the new parent.`,
-          );
-        }
-        const move = await aws.moveRecipe(client, pipeline, s['parent-image'], token, ctx.log);
-        if (move.moved) ctx.setOutput('recipe-arn', move.recipeArn);
-      }
-      imageArn = await aws.startBuild(
-        client,
-        pipeline.arn!,
-        s['client-token'] ?? aws.clientToken(token, 'start', pipeline.arn!),
-      );
-      ctx.log.info(`Started ${pipeline.name}: ${imageArn}`);
-    }
-    if (!imageArn) throw new Error('no image to wait for');
-    ctx.setOutput('image-arn', imageArn);
-    ctx.setOutput('image-version', imageArn.split('/').slice(-2).join('/'));
-
-    if (!s.wait) {
-      const image = await aws.getImage(client, imageArn);
-      ctx.setOutput('status', image.state?.status ?? 'UNKNOWN');
-      ctx.log.info(`Not waiting (wait: false). A later step can wait with image-arn: ${imageArn}`);
-      return;
-    }
-
-    let image: Image;
+    const plan = planPipeline(ctx.settings, ctx.env);
+    const aws: typeof AwsModule = await import('./aws.js');
+    const region = aws.resolveRegion(plan.region, ctx.env);
+    const report = aws.newPipelineReport();
     try {
-      ({ image } = await aws.waitForImage(client, imageArn, {
-        timeoutMs: s.timeout,
-        maxIntervalMs: s['poll-interval'],
-        signal: ctx.signal,
-        log: ctx.log,
-      }));
-    } catch (error) {
-      if (error instanceof ImageBuildFailed) {
-        ctx.setOutput('status', error.status);
-        const logGroup =
-          error.image.loggingConfiguration?.logGroupName ?? `/aws/imagebuilder/${error.image.name}`;
+      await aws.runPipeline(
+        plan,
+        {
+          imagebuilder: aws.createClient(aws.ImagebuilderClient, { region, action: NAME, env: ctx.env }),
+          region,
+          log: ctx.log,
+          signal: ctx.signal,
+        },
+        report,
+      );
+    } finally {
+      for (const [name, value] of Object.entries(outputsOf(report))) ctx.setOutput(name, value);
+      const image =
+        report.imageArn && link(report.imageArn, consoleLinks.imageBuilderImage(region, report.imageArn));
+      if (report.outcome === 'failed' && report.failure) {
         await ctx.summary
           .addHeading('Image build failed', 3)
           .addRaw(
-            `${link(imageArn, imageConsoleLink(imageArn, region))} ended ${error.status}: ${error.reason || 'no reason given'}. Logs: CloudWatch log group ${logGroup}.`,
+            `${image} ended ${report.status}: ${report.failure.reason}. Logs: CloudWatch log group ${report.failure.logGroup}.`,
             true,
           )
           .write();
-        throw new UserError(
-          `The image build ${imageArn} ended ${error.status}: ${error.reason || 'no reason given'}. Image: ${imageConsoleLink(imageArn, region)} — logs in the CloudWatch log group ${logGroup} (${region}).`,
-        );
+      } else if (report.outcome === 'available') {
+        await ctx.summary
+          .addHeading('Image build', 3)
+          .addRaw(`${image} is AVAILABLE.`, true)
+          .addTable([
+            ['Region', 'Account', 'AMI', 'Name'].map((data) => ({ data, header: true })),
+            ...report.amis.map((a) => [a.region ?? '', a.accountId ?? '', a.image ?? '', a.name ?? '']),
+          ])
+          .write();
       }
-      if (error instanceof PollTimeoutError) {
-        throw new UserError(
-          `${error.message} The build goes on in Image Builder: ${imageArn}. Raise 'timeout', or wait for it in a later step with image-arn.`,
-        );
-      }
-      if (error instanceof PollCancelledError) {
-        if (s['cancel-on-abort']) {
-          await aws.cancelBuild(client, imageArn, runId ?? imageArn);
-          throw new UserError(`${error.message} Cancelled the image build ${imageArn} (cancel-on-abort).`);
-        }
-        throw new UserError(
-          `${error.message} The image build goes on: ${imageArn} (set cancel-on-abort: true to cancel it with the job).`,
-        );
-      }
-      throw error;
     }
-
-    const amis = (image.outputResources?.amis ?? []).map((a) => ({
-      region: a.region,
-      accountId: a.accountId,
-      image: a.image,
-      name: a.name,
-    }));
-    const here = amis.find((a) => a.region === region);
-    ctx.setOutput('status', image.state?.status ?? 'AVAILABLE');
-    ctx.setOutput('amis', JSON.stringify(amis));
-    if (here?.image) ctx.setOutput('ami-id', here.image);
-    ctx.log.info(`AMIs: ${amis.map((a) => `${a.region}: ${a.image}`).join(', ')}`);
-    await ctx.summary
-      .addHeading('Image build', 3)
-      .addRaw(`${link(imageArn, imageConsoleLink(imageArn, region))} is AVAILABLE.`, true)
-      .addTable([
-        [
-          { data: 'Region', header: true },
-          { data: 'Account', header: true },
-          { data: 'AMI', header: true },
-          { data: 'Name', header: true },
-        ],
-        ...amis.map((a) => [a.region ?? '', a.accountId ?? '', a.image ?? '', a.name ?? '']),
-      ])
-      .write();
   },
 });

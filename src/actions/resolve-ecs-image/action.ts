@@ -1,22 +1,15 @@
 /**
- * resolve-ecs-image: the newest Amazon ECS-optimized image for an OS, architecture and variant, from
- * Amazon's managed Image Builder images or the public SSM parameters; optionally whether a recipe,
- * pipeline, AMI or image ARN already points at it.
+ * resolve-ecs-image: the shell. It reads the inputs, plans (the catalog entry, the source, the region:
+ * every check before AWS is called), runs the resolution with clients made for this step — each source's
+ * SDK loaded only when it is read — and maps the report to outputs and the job summary.
  */
-import {
-  ARCHITECTURES,
-  type CatalogEntry,
-  chooseSource,
-  lookup,
-  OPERATING_SYSTEMS,
-  type Source,
-  VARIANTS,
-} from '../../imagebuilder/catalog.js';
-import { parentMatches, parseReference } from '../../imagebuilder/references.js';
-import { NoManagedImage, type ResolvedImage } from '../../imagebuilder/resolved.js';
-import { UserError } from '../../errors.js';
 import { defineAction } from '../../github/action.js';
 import { oneOf, parsed, region } from '../../github/inputs.js';
+import { ARCHITECTURES, OPERATING_SYSTEMS, VARIANTS } from '../../imagebuilder/catalog.js';
+import { parseReference } from '../../imagebuilder/references.js';
+import { planResolve } from '../../imagebuilder/resolve-plan.js';
+import type { ResolveReport } from '../../imagebuilder/resolve-run.js';
+import type * as AwsModule from './aws.js';
 
 const NAME = 'resolve-ecs-image';
 
@@ -31,123 +24,82 @@ export const inputs = {
   }),
 };
 
-/** The catalog entry and source for the inputs, or one message naming the inputs and what exists. */
-export function select(
-  os: (typeof OPERATING_SYSTEMS)[number],
-  architecture: (typeof ARCHITECTURES)[number],
-  variant: (typeof VARIANTS)[number],
-  wanted: Source | 'auto',
-): { entry: CatalogEntry; source: Source } {
-  const entry = lookup(os, architecture, variant);
-  if ('problem' in entry) throw new UserError(`Inputs 'os', 'architecture' and 'variant': ${entry.problem}.`);
-  const source = chooseSource(entry, wanted);
-  if (typeof source === 'object') throw new UserError(`Input 'source' is ${wanted}, but ${source.problem}.`);
-  return { entry, source };
+export const outputs = [
+  'image-arn',
+  'versionless-arn',
+  'version',
+  'ami-id',
+  'image-name',
+  'ecs-agent-version',
+  'source',
+  'parent-image',
+  'changed',
+] as const;
+
+type Output = (typeof outputs)[number];
+
+/** The report as outputs: every one that is known. */
+export function outputsOf(report: ResolveReport): Partial<Record<Output, string>> {
+  const r = report.resolved;
+  const values: Record<Output, string | undefined> = {
+    'ami-id': r?.amiId,
+    'image-name': r?.imageName,
+    version: r?.version,
+    source: r?.source,
+    'parent-image': r?.parentImage,
+    'image-arn': r?.imageArn,
+    'versionless-arn': r?.versionlessArn,
+    'ecs-agent-version': r?.ecsAgentVersion,
+    changed: report.changed === undefined ? undefined : String(report.changed),
+  };
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
 }
 
 export default defineAction({
   name: NAME,
   inputs,
-  outputs: [
-    'image-arn',
-    'versionless-arn',
-    'version',
-    'ami-id',
-    'image-name',
-    'ecs-agent-version',
-    'source',
-    'parent-image',
-    'changed',
-  ],
+  outputs,
 
   async main(ctx) {
-    const s = ctx.settings;
-    const { entry, source } = select(s.os, s.architecture, s.variant, s.source);
-    const aws = await import('./aws.js');
-    // Comparing makes sense only within one region: a recipe's parent must be in the recipe's region.
-    const reference = s['compare-to'];
-    const compareRegion = reference && 'arn' in reference ? reference.arn.split(':')[3] : undefined;
-    if (s.region && compareRegion && s.region !== compareRegion) {
-      throw new UserError(
-        `Input 'region' is ${s.region} but 'compare-to' is in ${compareRegion}: an image recipe builds on a parent image of its own region.`,
-      );
-    }
-    const region = aws.resolveRegion(s.region ?? compareRegion, ctx.env);
+    const plan = planResolve(ctx.settings);
+    const aws: typeof AwsModule = await import('./aws.js');
+    const region = aws.resolveRegion(plan.region, ctx.env);
     const options = { region, action: NAME, env: ctx.env };
-
-    let resolved: ResolvedImage | undefined;
-    if (source === 'image-builder' && entry.imageBuilder) {
-      const ib = await import('./aws-image-builder.js');
-      try {
-        resolved = await ib.resolveFromImageBuilder(
-          aws.createClient(ib.ImagebuilderClient, options),
-          entry.imageBuilder,
-          region,
-        );
-      } catch (error) {
-        if (!(error instanceof NoManagedImage) || s.source !== 'auto') throw error;
-        ctx.log.info(`${error.message.split('. ')[0]}; reading the SSM parameter instead (source: auto).`);
-      }
-    }
-    if (!resolved) {
-      const ssm = await import('./aws-ssm.js');
-      resolved = await ssm.resolveFromSsm(aws.createClient(ssm.SSMClient, options), entry, region);
-    }
-    ctx.log.info(
-      `Newest ${entry.os} ${entry.architecture} ${entry.variant} in ${region} (${resolved.source}): ${resolved.imageName} ${resolved.version} → ${resolved.amiId}`,
+    const report: ResolveReport = {};
+    await aws.runResolve(
+      plan,
+      {
+        clients: {
+          imagebuilder: async () =>
+            aws.createClient((await import('./aws-image-builder.js')).ImagebuilderClient, options),
+          ssm: async () => aws.createClient((await import('./aws-ssm.js')).SSMClient, options),
+        },
+        region,
+        log: ctx.log,
+      },
+      report,
     );
+    for (const [name, value] of Object.entries(outputsOf(report))) ctx.setOutput(name, value);
 
-    let changed: boolean | undefined;
-    if (reference) {
-      let current: string;
-      if (reference.kind === 'ami') current = reference.id;
-      else if (reference.kind === 'image') current = reference.arn;
-      else {
-        const ib = await import('./aws-image-builder.js');
-        current = await ib.recipeParent(aws.createClient(ib.ImagebuilderClient, options), reference);
-      }
-      changed = !parentMatches(current, resolved);
-      ctx.log.info(
-        changed
-          ? `Changed: ${current} is not ${resolved.parentImage}.`
-          : `Unchanged: ${current} already builds on it.`,
-      );
-    }
-
-    ctx.setOutput('ami-id', resolved.amiId);
-    ctx.setOutput('image-name', resolved.imageName);
-    ctx.setOutput('version', resolved.version);
-    ctx.setOutput('source', resolved.source);
-    ctx.setOutput('parent-image', resolved.parentImage);
-    if (resolved.imageArn) ctx.setOutput('image-arn', resolved.imageArn);
-    if (resolved.versionlessArn) ctx.setOutput('versionless-arn', resolved.versionlessArn);
-    if (resolved.ecsAgentVersion) ctx.setOutput('ecs-agent-version', resolved.ecsAgentVersion);
-    if (changed !== undefined) ctx.setOutput('changed', String(changed));
-
+    const { entry } = plan;
+    const resolved = report.resolved!;
     await ctx.summary
       .addHeading('ECS-optimized image', 3)
       .addTable([
-        [
-          { data: 'OS', header: true },
-          { data: 'Region', header: true },
-          { data: 'Source', header: true },
-          { data: 'Image', header: true },
-          { data: 'Version', header: true },
-          { data: 'AMI', header: true },
-        ],
+        ['OS', 'Region', 'Source', 'Image', 'Version', 'AMI'].map((data) => ({ data, header: true })),
         [
           `${entry.os} ${entry.architecture} ${entry.variant}`,
           region,
-          resolved.parameter ?? resolved.imageArn ?? source,
+          resolved.parameter ?? resolved.imageArn ?? plan.source,
           resolved.imageName,
           resolved.version,
           resolved.amiId,
         ],
       ])
       .addRaw(
-        changed === undefined
+        report.changed === undefined
           ? ''
-          : changed
+          : report.changed
             ? 'The compared reference does not build on this image yet.'
             : 'The compared reference already builds on this image.',
         true,

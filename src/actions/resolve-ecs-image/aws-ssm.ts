@@ -1,3 +1,2 @@
 // What reading the public SSM parameters needs: one bundle chunk, loaded only for that source.
 export { SSMClient } from '@aws-sdk/client-ssm';
-export { resolveFromSsm } from '../../imagebuilder/resolve-ssm.js';
