@@ -12,6 +12,7 @@ import { defineAction } from '../../github/action.js';
 import { json, list, pairs, parsed, region, text } from '../../github/inputs.js';
 import { normalizeTaskDefinition } from '../../taskdef/normalize.js';
 import { render } from '../../taskdef/render.js';
+import { CPU_ACCEPTED, MEMORY_ACCEPTED, parseCpu, parseMemory } from '../../taskdef/sizes.js';
 import { readDataFile } from '../../taskdef/source.js';
 import { parseCommandInput } from '../../taskdef/words.js';
 
@@ -37,11 +38,8 @@ export const inputs = {
   'log-configuration': json({ shape: 'object' }),
   'docker-labels': pairs({ key: /^[^=\s]+$/, keyAccepted: 'label' }),
   command: parsed(parseCommandInput, { accepted: 'a JSON array of strings, or shell words' }),
-  cpu: text({
-    pattern: /^(\d+|\d+(\.\d+)? ?vcpu)$/i,
-    accepted: 'CPU units (256, 1024 …) or vCPU (0.5 vCPU)',
-  }),
-  memory: text({ pattern: /^(\d+|\d+(\.\d+)? ?gb)$/i, accepted: 'MiB (512, 2048 …) or GB (2 GB)' }),
+  cpu: parsed(parseCpu, { accepted: CPU_ACCEPTED }),
+  memory: parsed(parseMemory, { accepted: MEMORY_ACCEPTED }),
   'task-role-arn': text({ pattern: ROLE, accepted: 'an IAM role ARN or role name' }),
   'execution-role-arn': text({
     pattern: ROLE_ARN,
