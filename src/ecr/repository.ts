@@ -11,10 +11,6 @@ import {
 } from '@aws-sdk/client-ecr';
 import { UserError } from '../errors.js';
 
-/** ECR's repository name rule (2–256 characters, lower case, `/`-separated path parts). */
-export const REPOSITORY_NAME =
-  /^(?=.{2,256}$)[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
-
 export interface RepositoryWanted {
   name: string;
   /** The registry (account) to look in; the caller's own when absent. */
@@ -42,9 +38,11 @@ export interface RepositoryFound {
   differences: string[];
 }
 
+type Ecr = Pick<ECRClient, 'send'>;
+
 const isNamed = (e: unknown, name: string) => (e as { name?: string } | null)?.name === name;
 
-async function describe(client: ECRClient, wanted: RepositoryWanted): Promise<Repository | undefined> {
+async function describe(client: Ecr, wanted: RepositoryWanted): Promise<Repository | undefined> {
   try {
     const out = await client.send(
       new DescribeRepositoriesCommand({
@@ -85,10 +83,7 @@ function found(r: Repository, created: boolean, diffs: string[]): RepositoryFoun
   };
 }
 
-export async function ensureRepository(
-  client: ECRClient,
-  wanted: RepositoryWanted,
-): Promise<RepositoryFound> {
+export async function ensureRepository(client: Ecr, wanted: RepositoryWanted): Promise<RepositoryFound> {
   const existing = await describe(client, wanted);
   if (existing) return found(existing, false, differences(existing, wanted));
   const where = `${wanted.registryId ? `registry ${wanted.registryId}` : "this account's registry"} in ${wanted.region}`;

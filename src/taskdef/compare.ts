@@ -3,15 +3,17 @@
  * registers (essential, container cpu, empty lists, port protocol, awsvpc host ports, cpu/memory in
  * units), so both sides are brought to that form before comparing; key order does not matter.
  */
+import { cpuUnits as units, memoryMiB as mib } from './sizes.js';
+
 type Json = Record<string, unknown>;
 
+/** Task cpu as ECS registers it: units, as a string (a value that is not a size is kept as it is). */
 export function cpuUnits(v: unknown): string {
-  const m = /^\s*([\d.]+)\s*vcpu\s*$/i.exec(String(v));
-  return m ? String(Math.round(Number(m[1]) * 1024)) : String(v);
+  return String(units(v) ?? v);
 }
+/** Task memory as ECS registers it: MiB, as a string (a value that is not a size is kept as it is). */
 export function memoryMiB(v: unknown): string {
-  const m = /^\s*([\d.]+)\s*gb\s*$/i.exec(String(v));
-  return m ? String(Math.round(Number(m[1]) * 1024)) : String(v);
+  return String(mib(v) ?? v);
 }
 
 const EMPTY_LISTS = ['environment', 'mountPoints', 'volumesFrom', 'systemControls', 'portMappings'];

@@ -1,9 +1,10 @@
-/** Reads task definition and AppSpec files, JSON or YAML, with errors that say the line and column. */
+/** Reads task definition and AppSpec files, JSON or YAML (isYamlSource decides), with errors that say the line and column. */
 import { readFile } from 'node:fs/promises';
-import { extname, isAbsolute, join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { UserError, errorMessage } from '../errors.js';
 import { JsonSyntaxError, parseJson, positionAt } from '../json/parse.js';
 import type { Logger } from '../log.js';
+import { isYamlSource } from './format.js';
 import { normalizeTaskDefinition } from './normalize.js';
 
 export async function readDataFile(path: string, inputName: string): Promise<unknown> {
@@ -19,8 +20,7 @@ export async function readDataFile(path: string, inputName: string): Promise<unk
     }
     throw new UserError(`Cannot read ${path} (input '${inputName}'): ${errorMessage(error)}`);
   }
-  const yaml = ['.yml', '.yaml'].includes(extname(path).toLowerCase());
-  if (!yaml) {
+  if (!isYamlSource(text, path)) {
     try {
       return parseJson(text).value;
     } catch (error) {

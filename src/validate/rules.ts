@@ -4,6 +4,7 @@
  * a one-line title and the source it rests on; docs/validate-rules.md is generated from this list.
  */
 import { isJsonObject as isObject } from '../json/parse.js';
+import { cpuUnits, memoryMiB } from '../taskdef/sizes.js';
 import type { Profile, Severity } from './findings.js';
 
 type Json = Record<string, unknown>;
@@ -42,24 +43,6 @@ const label = (container: Json, i: number) =>
   typeof container['name'] === 'string' && container['name']
     ? `container "${container['name']}"`
     : `container ${i + 1}`;
-
-/** Task cpu in units: "1024", "1 vCPU", ".25 vcpu". */
-export function cpuUnits(v: unknown): number | undefined {
-  if (typeof v === 'number') return v;
-  if (typeof v !== 'string') return undefined;
-  const m = /^\s*(\d*\.?\d+)\s*(vcpu)?\s*$/i.exec(v);
-  if (!m) return undefined;
-  return m[2] ? Math.round(Number(m[1]) * 1024) : Number(m[1]);
-}
-
-/** Task memory in MiB: "2048", "2 GB", "2GB", ".5 GB". */
-export function memoryMiB(v: unknown): number | undefined {
-  if (typeof v === 'number') return v;
-  if (typeof v !== 'string') return undefined;
-  const m = /^\s*(\d*\.?\d+)\s*(gb)?\s*$/i.exec(v);
-  if (!m) return undefined;
-  return m[2] ? Math.round(Number(m[1]) * 1024) : Number(m[1]);
-}
 
 /** Fargate's cpu → the memory values it takes (MiB), from the RegisterTaskDefinition `memory` docs. */
 const range = (from: number, to: number, step: number) =>

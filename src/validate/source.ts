@@ -5,6 +5,7 @@
 import type * as YamlModule from 'yaml';
 import type { Node } from 'yaml';
 import { escapePointer, JsonSyntaxError, parseJson, type SourcePosition } from '../json/parse.js';
+import { isYamlSource } from '../taskdef/format.js';
 
 export interface ParsedSource {
   value: unknown;
@@ -34,9 +35,7 @@ export async function preloadYaml(): Promise<void> {
   yamlLib ??= await import('yaml');
 }
 
-/** Whether a file is read as YAML: .yml/.yaml, or another name whose text does not start like JSON. */
-export const isYamlSource = (text: string, file: string) =>
-  /\.ya?ml$/i.test(file) || (!/\.json$/i.test(file) && !/^\s*[[{]/.test(text));
+export { isYamlSource };
 
 /** JSON for .json, YAML for .yml/.yaml; any other name is read as JSON when it starts like JSON, else YAML. */
 export function parseSource(text: string, file: string): ParsedSource {

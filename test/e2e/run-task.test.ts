@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
@@ -27,7 +27,6 @@ beforeAll(async () => {
     },
   });
   dir = await mkdtemp(join(tmpdir(), 'run-task-'));
-  await writeFile(join(dir, 'migrate.json'), JSON.stringify(fargateTaskDefinition('migrate', 'app:2')));
 });
 afterAll(() => sim.close());
 beforeEach(() => {
@@ -87,32 +86,16 @@ describe('run-task, run from dist', () => {
     expect(r.stdout).toContain('ERROR: relation "orders" already exists');
     expect(Object.values(JSON.parse(r.outputs['exit-codes']!))).toEqual([{ app: 3 }]);
   });
-
-  test('a task definition file is registered first', async () => {
-    const r = await runAction('run-task', {
-      inputs: { 'task-definition': 'migrate.json', cluster: 'prod', ...net },
-      env: env(),
-    });
-    expect(r.errors).toEqual([]);
-    expect(sim.calls('RegisterTaskDefinition')).toHaveLength(1);
-    expect(sim.calls('RunTask')[0]!.params['taskDefinition']).toBe(
-      'arn:aws:ecs:us-east-1:111122223333:task-definition/migrate:2',
-    );
-  });
 });
 
+// The logic cases are in test/integration/run-task-core.test.ts; these are smoke tests of the bundle.
 describe('run-task says what is wrong', () => {
   test.each([
+    [{ 'task-definition': 'migrate', count: '11' }, /Input 'count' has the value "11"/],
     [
       { 'task-definition': 'migrate', 'launch-type': 'FARGATE', 'capacity-provider-strategy': '[]' },
       /not both/,
     ],
-    [{ 'task-definition': 'migrate', command: 'npm test' }, /name it with input 'container'/],
-    [
-      { 'task-definition': 'migrate', subnets: 'subnet-xyz' },
-      /Input 'subnets' item 1 "subnet-xyz" is not accepted: expected a subnet ID/,
-    ],
-    [{ 'task-definition': 'migrate', count: '11' }, /Input 'count' has the value "11"/],
   ] as [Record<string, string>, RegExp][])('%j (no AWS call)', async (inputs, message) => {
     const r = await runAction('run-task', { inputs, env: env() });
     expect(r.errors[0]).toMatch(message);

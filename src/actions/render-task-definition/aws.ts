@@ -1,3 +1,3 @@
 // What reading a task definition from ECS needs, loaded only for the 'family' input.
-export { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
+export { ECSClient } from '@aws-sdk/client-ecs';
 export { createClient, resolveRegion } from '../../aws/client.js';

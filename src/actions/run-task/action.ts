@@ -1,12 +1,16 @@
 /**
  * run-task: one-off tasks such as database migrations — run them, wait until they stop, and fail when an
- * essential container exits non-zero, with its reason and last log lines.
+ * essential container exits non-zero, with its reason and last log lines. The shell: inputs, the plan
+ * (every check before AWS is called), the run with clients made for this step, the report as outputs and
+ * the job summary.
  */
-import { PollCancelledError, PollTimeoutError } from '../../aws/poller.js';
-import { UserError } from '../../errors.js';
+import { explainError } from '../../aws/errors.js';
+import { planRunTask } from '../../ecs/run-task-plan.js';
+import type { RunTaskReport } from '../../ecs/run-task-run.js';
 import { defineAction } from '../../github/action.js';
 import {
   boolean,
+  cluster,
   duration,
   integer,
   json,
@@ -17,19 +21,17 @@ import {
   region,
   text,
 } from '../../github/inputs.js';
-import { loadTaskDefinitionInput } from '../../taskdef/source.js';
 import { parseCommandInput } from '../../taskdef/words.js';
+import type * as AwsModule from './aws.js';
 
 const NAME = 'run-task';
-const TD_REF =
-  /^([A-Za-z0-9_-]{1,255}(:\d+)?|arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[A-Za-z0-9_-]{1,255}:\d+)$/;
 
 export const inputs = {
   'task-definition': text({
     required: true,
     accepted: 'a task definition file, family[:revision] or task definition ARN',
   }),
-  cluster: text({ default: 'default', pattern: /^[A-Za-z0-9_-]{1,255}$/, accepted: 'a cluster name' }),
+  cluster: cluster({ default: 'default' }),
   'launch-type': oneOf(['FARGATE', 'EC2', 'EXTERNAL'], {}),
   'capacity-provider-strategy': json({ shape: 'array' }),
   subnets: list({
@@ -58,107 +60,56 @@ export const inputs = {
   region: region(),
 };
 
+export const outputs = ['task-arns', 'exit-codes'] as const;
+
+/** The report as outputs: the tasks once started, their exit codes once they stopped. */
+export function outputsOf(report: RunTaskReport): Partial<Record<(typeof outputs)[number], string>> {
+  return {
+    ...(report.taskArns.length ? { 'task-arns': JSON.stringify(report.taskArns) } : {}),
+    ...(report.exitCodes ? { 'exit-codes': JSON.stringify(report.exitCodes) } : {}),
+  };
+}
+
 export default defineAction({
   name: NAME,
   inputs,
-  outputs: ['task-arns', 'exit-codes'],
+  outputs,
 
   async main(ctx) {
-    const s = ctx.settings;
-    if (s['launch-type'] && s['capacity-provider-strategy']) {
-      throw new UserError(
-        "Give input 'launch-type' or input 'capacity-provider-strategy', not both: ECS takes one or the other.",
-      );
-    }
-    if ((s.command || s.environment) && !s.container) {
-      throw new UserError(
-        "Inputs 'command' and 'environment' override one container: name it with input 'container'.",
-      );
-    }
-    let definition: Record<string, unknown> | undefined;
-    if (!TD_REF.test(s['task-definition'])) {
-      definition = await loadTaskDefinitionInput(
-        s['task-definition'],
-        'task-definition',
-        ctx.env['GITHUB_WORKSPACE'] ?? process.cwd(),
-        ctx.log,
-      );
-    }
-    const aws = await import('./aws.js');
-    const region = aws.resolveRegion(s.region, ctx.env);
+    const plan = await planRunTask(ctx.settings, ctx.env, ctx.log);
+    const aws: typeof AwsModule = await import('./aws.js');
+    const region = aws.resolveRegion(plan.region, ctx.env);
     const options = { region, action: NAME, env: ctx.env };
-    const ecs = aws.createClient(aws.ECSClient, options);
-    const taskDefinition = definition
-      ? (await aws.registerIfChanged(ecs, definition, { force: false, log: ctx.log })).arn
-      : s['task-definition'];
-
-    const taskArns = await aws.runTasks(ecs, {
-      cluster: s.cluster,
-      taskDefinition,
-      count: s.count,
-      startedBy: s['started-by'],
-      ...(s['launch-type'] ? { launchType: s['launch-type'] } : {}),
-      ...(s['capacity-provider-strategy']
-        ? { capacityProviderStrategy: s['capacity-provider-strategy'] as never }
-        : {}),
-      ...(s.subnets.length || s['security-groups'].length
-        ? {
-            networkConfiguration: {
-              awsvpcConfiguration: {
-                subnets: s.subnets,
-                securityGroups: s['security-groups'],
-                assignPublicIp: s['assign-public-ip'] ? 'ENABLED' : 'DISABLED',
-              },
-            },
-          }
-        : {}),
-      ...(s.container && (s.command || s.environment)
-        ? {
-            overrides: {
-              containerOverrides: [
-                {
-                  name: s.container,
-                  ...(s.command ? { command: s.command } : {}),
-                  ...(s.environment
-                    ? { environment: Object.entries(s.environment).map(([name, value]) => ({ name, value })) }
-                    : {}),
-                },
-              ],
-            },
-          }
-        : {}),
-      ...(s.tags ? { tags: Object.entries(s.tags).map(([key, value]) => ({ key, value })) } : {}),
-    });
-    ctx.setOutput('task-arns', JSON.stringify(taskArns));
-    ctx.log.info(`Started ${taskArns.join(', ')} from ${taskDefinition}.`);
-    if (!s.wait) return;
-
-    let tasks;
+    const report = aws.newReport(plan.cluster);
     try {
-      tasks = await aws.waitForTasks(ecs, s.cluster, taskArns, {
-        timeoutMs: s.timeout,
-        signal: ctx.signal,
-        log: ctx.log,
-      });
+      await aws.runRunTask(
+        plan,
+        {
+          clients: {
+            ecs: aws.createClient(aws.ECSClient, options),
+            logs: () => aws.createClient(aws.CloudWatchLogsClient, options),
+          },
+          region,
+          log: ctx.log,
+          signal: ctx.signal,
+        },
+        report,
+      );
     } catch (error) {
-      if (error instanceof PollTimeoutError || error instanceof PollCancelledError) {
-        throw new UserError(`${error.message} The task(s) go on running in ECS: ${taskArns.join(', ')}.`);
-      }
+      report.reason ??= explainError(error);
       throw error;
-    }
-    const verdict = await aws.judgeTasks(
-      ecs,
-      () => aws.createClient(aws.CloudWatchLogsClient, options),
-      tasks,
-    );
-    ctx.setOutput('exit-codes', JSON.stringify(verdict.exitCodes));
-    await ctx.summary
-      .addHeading(`One-off task${taskArns.length > 1 ? 's' : ''} ${verdict.ok ? 'succeeded' : 'failed'}`, 3)
-      .addCodeBlock(verdict.ok ? JSON.stringify(verdict.exitCodes, null, 2) : verdict.problems.join('\n'))
-      .write();
-    if (!verdict.ok) {
-      for (const p of verdict.problems) ctx.log.info(p);
-      throw new UserError(`${verdict.problems[0]}. The log above has the last log lines.`);
+    } finally {
+      for (const [name, value] of Object.entries(outputsOf(report))) ctx.setOutput(name, value);
+      if (report.exitCodes) {
+        const ok = report.outcome === 'succeeded';
+        await ctx.summary
+          .addHeading(
+            `One-off task${report.taskArns.length > 1 ? 's' : ''} ${ok ? 'succeeded' : 'failed'}`,
+            3,
+          )
+          .addCodeBlock(ok ? JSON.stringify(report.exitCodes, null, 2) : report.problems.join('\n'))
+          .write();
+      }
     }
   },
 });

@@ -2,5 +2,4 @@
 export { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 export { ECSClient } from '@aws-sdk/client-ecs';
 export { createClient, resolveRegion } from '../../aws/client.js';
-export { registerIfChanged } from '../../ecs/deploy.js';
-export { judgeTasks, runTasks, waitForTasks } from '../../ecs/run-task.js';
+export { newReport, runRunTask } from '../../ecs/run-task-run.js';
