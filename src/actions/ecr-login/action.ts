@@ -126,9 +126,11 @@ export default defineAction({
       );
     }
 
-    const records = await logIn(ctx, s['login-mode'], docker, credentials);
-
-    if (!s['skip-logout']) ctx.saveState(STATE_LOGINS, JSON.stringify(records));
+    // Each login is saved for the post step as soon as it is made, so a later failure still undoes it.
+    const saveLogins = (done: readonly LoginRecord[]) => {
+      if (!s['skip-logout']) ctx.saveState(STATE_LOGINS, JSON.stringify(done));
+    };
+    const records = await logIn(ctx, s['login-mode'], docker, credentials, saveLogins);
     for (const c of credentials) {
       ctx.setOutput(`docker_username_${outputSuffix(c.registry)}`, c.username);
       ctx.setOutput(`docker_password_${outputSuffix(c.registry)}`, c.password);
@@ -222,6 +224,7 @@ async function logIn(
   mode: 'auto' | LoginMode,
   docker: string | undefined,
   credentials: readonly RegistryCredentials[],
+  saveLogins: (done: readonly LoginRecord[]) => void,
 ): Promise<LoginRecord[]> {
   const records: LoginRecord[] = [];
   let useConfigFile = docker === undefined;
@@ -242,6 +245,7 @@ async function logIn(
       }
       ctx.log.info(`Logged in to ${c.registry} with docker login.`);
       records.push({ registry: c.registry, mode: 'docker' });
+      saveLogins(records);
     }
   }
   if (useConfigFile) {
@@ -258,6 +262,7 @@ async function logIn(
         fingerprint: entry.fingerprint,
       });
     }
+    saveLogins(records);
   }
   return records;
 }
