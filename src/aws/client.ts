@@ -3,30 +3,13 @@
  * proxy from HTTPS_PROXY/HTTP_PROXY/NO_PROXY, the ecs-shipyard user agent, and error tagging.
  * Endpoints are left to the SDK's own settings (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>).
  */
-import { UserError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { type CallContext, tagError } from './errors.js';
-import { isRegion } from './identifiers.js';
 import { proxyRequestHandler } from './proxy.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-export function resolveRegion(input: string | undefined, env: Env): string {
-  if (input) return input;
-  for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION'] as const) {
-    const value = env[name]?.trim();
-    if (!value) continue;
-    if (!isRegion(value)) {
-      throw new UserError(
-        `The environment variable ${name} is "${value}", which is not an AWS region code such as us-east-1.`,
-      );
-    }
-    return value;
-  }
-  throw new UserError(
-    "No AWS region is set: give the 'region' input, or set AWS_REGION (aws-actions/configure-aws-credentials sets it from its aws-region input).",
-  );
-}
+export { resolveRegion } from './region.js';
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
 

@@ -3,7 +3,7 @@
  * other regions than the step's are asked of their own region), or ECR Public in us-east-1.
  */
 import { type ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
-import type { PrivateRegistryRef } from './registry.js';
+import { type PrivateRegistryRef, planRegions } from './registry.js';
 
 export interface RegistryCredentials {
   /** Registry host as Docker names it, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com. */
@@ -33,19 +33,6 @@ export function decodeToken(
 function hostOf(proxyEndpoint: string | undefined): string {
   if (!proxyEndpoint) throw new Error('ECR returned authorization data without a proxyEndpoint.');
   return proxyEndpoint.replace(/^https?:\/\//, '').replace(/\/+$/, '');
-}
-
-/** Groups references by the region to ask: account IDs in the step's region, URIs in their own. */
-export function planRegions(
-  refs: readonly PrivateRegistryRef[],
-  stepRegion: string,
-): Map<string, PrivateRegistryRef[]> {
-  const plan = new Map<string, PrivateRegistryRef[]>();
-  for (const ref of refs) {
-    const region = ref.kind === 'uri' ? ref.region : stepRegion;
-    plan.set(region, [...(plan.get(region) ?? []), ref]);
-  }
-  return plan;
 }
 
 export async function getPrivateCredentials(

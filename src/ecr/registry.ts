@@ -44,3 +44,16 @@ export function parseRegistryRef(item: string): RegistryRef | Problem {
 export function outputSuffix(registry: string): string {
   return registry.replace(/[^a-zA-Z0-9_]+/g, '_');
 }
+
+/** Groups references by the region to ask: account IDs in the step's region, URIs in their own. */
+export function planRegions(
+  refs: readonly PrivateRegistryRef[],
+  stepRegion: string,
+): Map<string, PrivateRegistryRef[]> {
+  const plan = new Map<string, PrivateRegistryRef[]>();
+  for (const ref of refs) {
+    const region = ref.kind === 'uri' ? ref.region : stepRegion;
+    plan.set(region, [...(plan.get(region) ?? []), ref]);
+  }
+  return plan;
+}

@@ -252,10 +252,21 @@ export const RULES: Rule[] = [
     },
   },
   {
+    // A value ECS does not know at all is shape-enum's finding; Fargate's awsvpc is fargate-network-mode's.
     id: 'network-mode',
     severity: 'error',
-    title: 'networkMode is bridge, host, awsvpc or none (leave it out for the default)',
-    source: `${API}/API_RegisterTaskDefinition.html#ECS-RegisterTaskDefinition-request-networkMode`,
+    title:
+      'Windows on EC2: networkMode awsvpc, or left out for the default (nat); bridge, host and none are Linux only',
+    source: `"For Amazon ECS tasks on Amazon EC2 Windows instances, <default> or awsvpc can be used." (${API}/API_RegisterTaskDefinition.html#ECS-RegisterTaskDefinition-request-networkMode; ${DG}/task-networking.html)`,
+    check(ctx) {
+      const mode = ctx.td['networkMode'];
+      if (!ctx.windows || ctx.fargate || (mode !== 'bridge' && mode !== 'host' && mode !== 'none')) return;
+      ctx.report(
+        'network-mode',
+        '/networkMode',
+        `networkMode ${JSON.stringify(mode)} is for Linux containers: "For Amazon ECS tasks on Amazon EC2 Windows instances, <default> or awsvpc can be used." Use awsvpc, or leave networkMode out for the default (nat) network.`,
+      );
+    },
   },
   {
     id: 'fargate-network-mode',

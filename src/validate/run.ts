@@ -8,6 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
 import { UserError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { workflowCommand } from '../workflow-commands.js';
 import { type ValidateConfig, readConfig } from './config.js';
 import { docsFor, type Finding, type Profile, RULES_DOC, type Severity } from './findings.js';
 import { RULES } from './rules.js';
@@ -146,16 +147,15 @@ export function formatJson(result: RunResult): string {
   return `${JSON.stringify({ files: result.files, counts: result.counts, findings: result.findings }, null, 2)}\n`;
 }
 
-const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
-
 /** GitHub workflow commands, one per finding (what the CLI prints with --format github). */
 export function formatGithub(result: RunResult, root = ''): string {
-  const level = { error: 'error', warning: 'warning', notice: 'notice' } as const;
   return result.findings
-    .map(
-      (f) =>
-        `::${level[f.severity]} file=${escapeProperty(join(root, f.file))},line=${f.line},col=${f.column},title=${escapeProperty(`${f.rule}`)}::${escapeData(`${f.message} (${f.docs})`)}`,
+    .map((f) =>
+      workflowCommand(
+        f.severity,
+        { file: join(root, f.file), line: f.line, col: f.column, title: f.rule },
+        `${f.message} (${f.docs})`,
+      ),
     )
     .join('\n')
     .concat(result.findings.length ? '\n' : '');

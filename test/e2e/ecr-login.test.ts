@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
@@ -208,6 +209,68 @@ describe('ecr-login, run from dist as the runner runs it', () => {
     const after = JSON.parse(await readFile(configPath, 'utf8'));
     expect(Object.keys(after.auths).sort()).toEqual(['docker.io', changed].sort());
     expect(post.stdout).toContain(`Left ${changed}`);
+  });
+
+  test('a login fails after an earlier one succeeded: the post step still logs out of the earlier one', async () => {
+    const docker = await makeFakeDocker();
+    const first = `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`;
+    const second = `${OTHER}.dkr.ecr.us-east-1.amazonaws.com`;
+    const result = await runAction('ecr-login', {
+      inputs: { registries: `${ACCOUNT}\n${OTHER}`, 'login-mode': 'docker' },
+      // This fake docker keeps its logins in the config file, so what is left behind can be read there.
+      env: env({
+        PATH: `${docker.binDir}:${NO_DOCKER_PATH}`,
+        FAKE_DOCKER_STORE: 'config',
+        FAKE_DOCKER_FAIL_LOGIN: second,
+      }),
+      dir: docker.dir,
+      post: false,
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.errors.join('\n')).toContain(`docker login to ${second} failed`);
+    expect(Object.keys((await dockerConfig(result)).auths)).toEqual([first]);
+
+    const { runPostOnly } = await import('../harness/post.js');
+    const post = await runPostOnly('ecr-login', result);
+    expect(post.exitCode).toBe(0);
+    expect(post.stdout).toContain(`Logged out of ${first}.`);
+    expect((await dockerConfig(result)).auths).toEqual({});
+    const logouts = (await readFile(docker.logFile, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { args: string[] }).args)
+      .filter((a) => a[0] === 'logout');
+    expect(logouts).toEqual([['logout', first]]);
+  });
+
+  test("the second region's token request fails: no login is made, and none is left after the post step", async () => {
+    const west = `${OTHER}.dkr.ecr.eu-west-1.amazonaws.com`;
+    sim.addFault({
+      service: 'ecr',
+      operation: 'GetAuthorizationToken',
+      kind: 'error',
+      status: 400,
+      type: 'InvalidParameterException',
+      message: 'Invalid parameter at registryIds',
+      after: 1,
+    });
+    const result = await runAction('ecr-login', {
+      inputs: { registries: `${ACCOUNT}\n${west}`, 'login-mode': 'config-file' },
+      env: env(),
+      post: false,
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.errors[0]).toContain('InvalidParameterException');
+    expect(sim.calls('GetAuthorizationToken').map((c) => c.status)).toEqual([200, 400]);
+    // Every token is asked for before the first login, so a refused one leaves nothing to undo.
+    const configPath = join(result.dir, '.docker', 'config.json');
+    const authsNow = async () =>
+      existsSync(configPath) ? Object.keys((await dockerConfig(result)).auths ?? {}) : [];
+    expect(await authsNow()).toEqual([]);
+    const { runPostOnly } = await import('../harness/post.js');
+    const post = await runPostOnly('ecr-login', result);
+    expect(post.exitCode).toBe(0);
+    expect(await authsNow()).toEqual([]);
   });
 
   test('skip-logout: the post step leaves the logins in place', async () => {

@@ -1,6 +1,7 @@
 /**
  * A stand-in `docker` command for tests (no Docker engine here): it records each call's arguments and
- * standard input in a log file and answers like the Docker CLI, or fails as told by environment.
+ * standard input in a log file and answers like the Docker CLI, or fails as told by environment
+ * (FAKE_DOCKER_MODE for every call; FAKE_DOCKER_FAIL_LOGIN: the registries whose login fails, comma-separated).
  */
 import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -31,7 +32,8 @@ const readConfig = () => { try { return JSON.parse(fs.readFileSync(configFile, '
 const writeConfig = (c) => { fs.mkdirSync(require('node:path').dirname(configFile), { recursive: true }); fs.writeFileSync(configFile, JSON.stringify(c, null, 2)); };
 if (args[0] === 'login') {
   if (mode === 'no-daemon') { process.stderr.write('Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\\n'); process.exit(1); }
-  if (mode === 'fail') { process.stderr.write('Error response from daemon: login attempt to https://' + args[args.length - 1] + '/v2/ failed with status: 401 Unauthorized (got ' + input + ')\\n'); process.exit(1); }
+  const failFor = (process.env.FAKE_DOCKER_FAIL_LOGIN || '').split(',');
+  if (mode === 'fail' || failFor.includes(args[args.length - 1])) { process.stderr.write('Error response from daemon: login attempt to https://' + args[args.length - 1] + '/v2/ failed with status: 401 Unauthorized (got ' + input + ')\\n'); process.exit(1); }
   if (process.env.FAKE_DOCKER_STORE === 'config') {
     const c = readConfig(); c.auths = c.auths || {};
     c.auths[args[args.length - 1]] = { auth: Buffer.from(args[args.indexOf('--username') + 1] + ':' + input.trim()).toString('base64') };

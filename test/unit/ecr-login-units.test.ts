@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { bypassesProxy } from '../../src/aws/proxy.js';
-import { decodeToken, planRegions } from '../../src/ecr/auth.js';
+import { decodeToken } from '../../src/ecr/auth.js';
 import { addAuths, dockerConfigPath, fingerprint, removeAuths } from '../../src/ecr/docker-config.js';
-import { outputSuffix, parseRegistryRef } from '../../src/ecr/registry.js';
+import { outputSuffix, parseRegistryRef, planRegions } from '../../src/ecr/registry.js';
 
 describe('registry references', () => {
   test.each([

@@ -52,6 +52,12 @@ const CASES: [rule: string, td: unknown, pointer: string, profile?: Profile][] =
   ['essential-container', app({ essential: false }), '/containerDefinitions'],
   ['image-reference', app({ image: 'nginx latest' }), '/containerDefinitions/0/image'],
   ['fargate-network-mode', { ...GOOD, networkMode: 'bridge' }, '/networkMode'],
+  [
+    'network-mode',
+    { ...GOOD, requiresCompatibilities: ['EC2'], networkMode: 'bridge' },
+    '/networkMode',
+    'windows',
+  ],
   ['fargate-cpu-memory', { ...GOOD, cpu: '.25 vcpu', memory: '4 GB' }, '/memory'],
   ['execution-role', { ...GOOD, executionRoleArn: undefined }, '/containerDefinitions/0/logConfiguration'],
   ['role-arn', { ...GOOD, executionRoleArn: 'exec' }, '/executionRoleArn'],
@@ -168,7 +174,7 @@ const CASES: [rule: string, td: unknown, pointer: string, profile?: Profile][] =
 describe('every rule', () => {
   test('has a case below', () => {
     const covered = new Set(CASES.map((c) => c[0]));
-    expect(RULES.map((r) => r.id).filter((id) => !covered.has(id) && id !== 'network-mode')).toEqual([]);
+    expect(RULES.map((r) => r.id).filter((id) => !covered.has(id))).toEqual([]);
   });
 
   // A rest parameter: rows without a profile would otherwise make Jest wait for a done callback.
@@ -178,6 +184,49 @@ describe('every rule', () => {
     const hit = findings.find((f) => f.rule === rule);
     expect([rule, hit?.pointer]).toEqual([rule, pointer]);
     expect(hit!.docs).toMatch(new RegExp(`validate-rules\\.md#${rule}$`));
+  });
+});
+
+describe('network-mode', () => {
+  const windowsEc2 = (networkMode: string | undefined): Json => ({
+    ...GOOD,
+    requiresCompatibilities: ['EC2'],
+    runtimePlatform: { operatingSystemFamily: 'WINDOWS_SERVER_2022_CORE' },
+    networkMode,
+  });
+  const rules = (td: Json, profile?: Profile) =>
+    run(td, profile)
+      .filter((f) => f.pointer === '/networkMode' || f.rule.includes('network'))
+      .map((f) => f.rule);
+
+  test.each(['bridge', 'host', 'none'])(
+    'Windows on EC2 with %s: refused, with what to use instead',
+    (mode) => {
+      const hit = run(windowsEc2(mode)).find((f) => f.rule === 'network-mode');
+      expect(hit).toMatchObject({ severity: 'error', pointer: '/networkMode' });
+      expect(hit!.message).toContain(`networkMode "${mode}" is for Linux containers`);
+      expect(hit!.message).toContain('Use awsvpc, or leave networkMode out');
+    },
+  );
+
+  test('Windows on EC2 with awsvpc, or none given: nothing to say', () => {
+    expect(rules(windowsEc2('awsvpc'))).toEqual([]);
+    expect(rules(windowsEc2(undefined))).toEqual([]);
+  });
+
+  test('Linux on EC2 takes every mode', () => {
+    for (const mode of ['bridge', 'host', 'none', 'awsvpc'])
+      expect(rules({ ...GOOD, requiresCompatibilities: ['EC2'], networkMode: mode })).not.toContain(
+        'network-mode',
+      );
+  });
+
+  test('one finding per mistake: Fargate is fargate-network-mode, an unknown value is shape-enum', () => {
+    expect(rules({ ...windowsEc2('bridge'), requiresCompatibilities: ['FARGATE'] })).toEqual([
+      'fargate-network-mode',
+    ]);
+    // The docs' "<default>" means leaving it out; the string "default" is not a value the API has.
+    expect(rules(windowsEc2('default'))).toEqual(['shape-enum']);
   });
 });
 

@@ -1,23 +1,14 @@
 /**
  * ecr-login: logs Docker (or, without a Docker CLI, the Docker config file that daemonless tools read)
  * in to Amazon ECR private registries in any region, or to ECR Public. The post step takes away exactly
- * what the main step added.
+ * what the main step added. The shell: inputs → plan → credentials masked → logins saved for the post
+ * step as they are made → outputs and summary.
  */
-import type { ECRClient } from '@aws-sdk/client-ecr';
 import type { RegistryCredentials } from '../../ecr/auth.js';
-import { DockerLoginError, dockerLogin, dockerLogout } from '../../ecr/docker-cli.js';
-import { addAuths, dockerConfigPath, removeAuths, type WrittenEntry } from '../../ecr/docker-config.js';
-import {
-  ECR_PUBLIC_REGION,
-  outputSuffix,
-  type PrivateRegistryRef,
-  PUBLIC_REGISTRY,
-  parseRegistryRef,
-  REGISTRY_ACCEPTED,
-  type RegistryRef,
-} from '../../ecr/registry.js';
-import { UserError } from '../../errors.js';
-import { findOnPath, processRunner } from '../../exec.js';
+import { planEcrLogin } from '../../ecr/login-plan.js';
+import { type EcrLoginReport, type LoginRecord, runEcrLogin, runEcrLogout } from '../../ecr/login-run.js';
+import { outputSuffix, PUBLIC_REGISTRY, parseRegistryRef, REGISTRY_ACCEPTED } from '../../ecr/registry.js';
+import { processRunner } from '../../exec.js';
 import { defineAction } from '../../github/action.js';
 import { boolean, list, oneOf, region } from '../../github/inputs.js';
 import { consoleLinks, link } from '../../github/summary.js';
@@ -33,35 +24,29 @@ export const inputs = {
   'skip-logout': boolean({ default: 'false' }),
 };
 
-type LoginMode = 'docker' | 'config-file';
-
-/** What the post step needs to undo one login; never a secret. */
-export interface LoginRecord {
-  registry: string;
-  mode: LoginMode;
-  configPath?: string;
-  fingerprint?: string;
-}
-
 const STATE_LOGINS = 'logins';
 const STATE_DOCKER = 'docker';
 
-function checkRegistryType(type: 'private' | 'public', refs: readonly RegistryRef[]): PrivateRegistryRef[] {
-  const publicRefs = refs.filter((r) => r.kind === 'public');
-  const privateRefs = refs.filter((r): r is PrivateRegistryRef => r.kind !== 'public');
-  if (type === 'public' && privateRefs.length > 0) {
-    const names = privateRefs.map((r) => (r.kind === 'uri' ? r.host : r.accountId)).join(', ');
-    throw new UserError(
-      `Input 'registry-type' is public, which logs in to ${PUBLIC_REGISTRY} only, but input 'registries' lists private registries (${names}). Remove them, or log in to them in another step with registry-type: private.`,
-    );
+/** The report as outputs, the per-registry user names and passwords included. */
+export function outputsOf(report: EcrLoginReport): Record<string, string> {
+  const out: Record<string, string> = {};
+  const { credentials } = report;
+  for (const c of credentials) {
+    out[`docker_username_${outputSuffix(c.registry)}`] = c.username;
+    out[`docker_password_${outputSuffix(c.registry)}`] = c.password;
   }
-  if (type === 'private' && publicRefs.length > 0) {
-    throw new UserError(
-      `Input 'registries' lists ${PUBLIC_REGISTRY}, which is ECR Public: set registry-type: public in a step of its own.`,
-    );
-  }
-  return privateRefs;
+  if (credentials.length === 1) out['registry'] = credentials[0]!.registry;
+  out['registries'] = JSON.stringify(credentials.map((c) => c.registry));
+  const expiries = credentials.flatMap((c) => (c.expiresAt ? [c.expiresAt.getTime()] : []));
+  if (expiries.length > 0) out['token-expires-at'] = new Date(Math.min(...expiries)).toISOString();
+  return out;
 }
+
+/** The secrets to mask for one registry: the password, and the auth value a config file holds. */
+const secretsOf = (c: RegistryCredentials) => [
+  c.password,
+  Buffer.from(`${c.username}:${c.password}`).toString('base64'),
+];
 
 export default defineAction({
   name: NAME,
@@ -81,73 +66,39 @@ export default defineAction({
   ],
 
   async main(ctx) {
-    const s = ctx.settings;
-    const type = s['registry-type'];
-    const privateRefs = checkRegistryType(type, s.registries);
-
     // Every input, and the docker command a docker login needs, is checked before the first AWS call.
-    const docker = await findDocker(s['login-mode'], ctx.env);
-    // The AWS code loads only now, and only what this run needs: one bundle chunk per kind of login.
-    let credentials: RegistryCredentials[];
-    if (type === 'public') {
-      if (s.region && s.region !== ECR_PUBLIC_REGION) {
-        ctx.log.info(
-          `ECR Public hands out tokens only in ${ECR_PUBLIC_REGION}; asking there (input 'region' is ${s.region}).`,
-        );
-      }
-      const { createClient, ECRPUBLICClient, getPublicCredentials } = await import('./aws-public.js');
-      const client = createClient(ECRPUBLICClient, { region: ECR_PUBLIC_REGION, action: NAME, env: ctx.env });
-      credentials = [await getPublicCredentials(client)];
-    } else {
-      const { createClient, ECRClient, getPrivateCredentials, resolveRegion } =
-        await import('./aws-private.js');
-      const stepRegion = resolveRegion(s.region, ctx.env);
-      const clients = new Map<string, ECRClient>();
-      const clientFor = (r: string) => {
-        let c = clients.get(r);
-        if (!c) {
-          c = createClient(ECRClient, { region: r, action: NAME, env: ctx.env });
-          clients.set(r, c);
-        }
-        return c;
-      };
-      credentials = await getPrivateCredentials(privateRefs, stepRegion, clientFor);
-    }
+    const plan = await planEcrLogin(ctx.settings, ctx.env, ctx.log);
+    if (plan.docker) ctx.saveState(STATE_DOCKER, plan.docker);
+    const report = await runEcrLogin(plan, {
+      // The AWS code loads only now, and only what this run needs: one bundle chunk per kind of login.
+      getCredentials: async () =>
+        plan.registryType === 'public'
+          ? (await import('./aws-public.js')).publicCredentials(plan, NAME, ctx.env)
+          : (await import('./aws-private.js')).privateCredentials(plan, NAME, ctx.env),
+      runner: processRunner,
+      env: ctx.env,
+      log: ctx.log,
+      signal: ctx.signal,
+      // Masked before anything else can print them.
+      onCredentials(credentials) {
+        if (plan.mask) for (const c of credentials) secretsOf(c).forEach((s) => ctx.setSecret(s));
+        else
+          ctx.log.warning(
+            'mask-password is false: the registry passwords are not masked, so they can be passed to other jobs, and anything that prints them shows them.',
+          );
+      },
+      onLogin(logins) {
+        if (!plan.keepLogins) ctx.saveState(STATE_LOGINS, JSON.stringify(logins));
+      },
+    });
 
-    // Masked before anything else can print them.
-    if (s['mask-password']) {
-      for (const c of credentials) {
-        ctx.setSecret(c.password);
-        ctx.setSecret(Buffer.from(`${c.username}:${c.password}`).toString('base64'));
-      }
-    } else {
-      ctx.log.warning(
-        'mask-password is false: the registry passwords are not masked, so they can be passed to other jobs, and anything that prints them shows them.',
-      );
-    }
-
-    const records = await logIn(ctx, s['login-mode'], docker, credentials);
-
-    if (!s['skip-logout']) ctx.saveState(STATE_LOGINS, JSON.stringify(records));
-    for (const c of credentials) {
-      ctx.setOutput(`docker_username_${outputSuffix(c.registry)}`, c.username);
-      ctx.setOutput(`docker_password_${outputSuffix(c.registry)}`, c.password);
-    }
-    if (credentials.length === 1) ctx.setOutput('registry', credentials[0]!.registry);
-    ctx.setOutput('registries', JSON.stringify(credentials.map((c) => c.registry)));
-    const expiries = credentials.flatMap((c) => (c.expiresAt ? [c.expiresAt.getTime()] : []));
-    if (expiries.length > 0) ctx.setOutput('token-expires-at', new Date(Math.min(...expiries)).toISOString());
-
+    for (const [name, value] of Object.entries(outputsOf(report))) ctx.setOutput(name, value);
+    const how = new Map(report.logins.map((l) => [l.registry, l]));
     await ctx.summary
       .addHeading('ECR login', 3)
       .addTable([
-        [
-          { data: 'Registry', header: true },
-          { data: 'Region', header: true },
-          { data: 'Logged in with', header: true },
-          { data: 'Token expires', header: true },
-        ],
-        ...credentials.map((c, i) => [
+        ['Registry', 'Region', 'Logged in with', 'Token expires'].map((data) => ({ data, header: true })),
+        ...report.credentials.map((c) => [
           link(
             c.registry,
             c.registry === PUBLIC_REGISTRY
@@ -155,12 +106,14 @@ export default defineAction({
               : consoleLinks.ecrPrivateRepositories(c.region),
           ),
           c.region,
-          records[i]!.mode === 'docker' ? 'docker login' : `config file ${records[i]!.configPath}`,
+          how.get(c.registry)?.mode === 'docker'
+            ? 'docker login'
+            : `config file ${how.get(c.registry)?.configPath}`,
           c.expiresAt?.toISOString() ?? '',
         ]),
       ])
       .addRaw(
-        s['skip-logout']
+        plan.keepLogins
           ? 'The post step leaves these logins in place (skip-logout).'
           : 'The post step logs out again.',
         true,
@@ -171,93 +124,11 @@ export default defineAction({
   async post(ctx) {
     const saved = ctx.getState(STATE_LOGINS);
     if (!saved) return;
-    const records = JSON.parse(saved) as LoginRecord[];
-    const failures: string[] = [];
-    const docker = ctx.getState(STATE_DOCKER) || 'docker';
-    for (const r of records.filter((x) => x.mode === 'docker')) {
-      const out = await dockerLogout(processRunner, docker, r.registry, ctx.env);
-      if (out.ok) ctx.log.info(`Logged out of ${r.registry}.`);
-      else failures.push(`${r.registry}: ${out.message}`);
-    }
-    const byFile = new Map<string, WrittenEntry[]>();
-    for (const r of records) {
-      if (r.mode === 'config-file' && r.configPath && r.fingerprint) {
-        byFile.set(r.configPath, [
-          ...(byFile.get(r.configPath) ?? []),
-          { registry: r.registry, fingerprint: r.fingerprint },
-        ]);
-      }
-    }
-    for (const [path, entries] of byFile) {
-      const removed = await removeAuths(path, entries);
-      for (const e of entries) {
-        ctx.log.info(
-          removed.includes(e.registry)
-            ? `Removed the ${e.registry} login from ${path}.`
-            : `Left ${e.registry} in ${path}: the entry changed after this job logged in.`,
-        );
-      }
-    }
-    if (failures.length > 0) throw new Error(`Could not log out of every registry: ${failures.join('; ')}`);
+    await runEcrLogout(JSON.parse(saved) as LoginRecord[], {
+      runner: processRunner,
+      docker: ctx.getState(STATE_DOCKER) || 'docker',
+      env: ctx.env,
+      log: ctx.log,
+    });
   },
 });
-
-async function findDocker(mode: 'auto' | LoginMode, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  if (mode === 'config-file') return undefined;
-  const docker = await findOnPath('docker', env);
-  if (!docker && mode === 'docker') {
-    throw new UserError(
-      "Input 'login-mode' is docker, but no docker command is on PATH. Use login-mode: config-file or auto.",
-    );
-  }
-  return docker;
-}
-
-async function logIn(
-  ctx: {
-    env: NodeJS.ProcessEnv;
-    log: { info(m: string): void; warning(m: string): void };
-    saveState(k: string, v: string): void;
-  },
-  mode: 'auto' | LoginMode,
-  docker: string | undefined,
-  credentials: readonly RegistryCredentials[],
-): Promise<LoginRecord[]> {
-  const records: LoginRecord[] = [];
-  let useConfigFile = docker === undefined;
-  if (docker) {
-    ctx.saveState(STATE_DOCKER, docker);
-    for (const c of credentials) {
-      try {
-        await dockerLogin(processRunner, docker, c, ctx.env);
-      } catch (error) {
-        if (mode === 'auto' && error instanceof DockerLoginError && error.daemonUnreachable) {
-          ctx.log.info(
-            'The Docker CLI is here but no Docker daemon answers; writing the Docker config file instead.',
-          );
-          useConfigFile = true;
-          break;
-        }
-        throw error;
-      }
-      ctx.log.info(`Logged in to ${c.registry} with docker login.`);
-      records.push({ registry: c.registry, mode: 'docker' });
-    }
-  }
-  if (useConfigFile) {
-    const rest = credentials.slice(records.length);
-    const path = dockerConfigPath(ctx.env);
-    const result = await addAuths(path, rest);
-    for (const w of result.warnings) ctx.log.warning(w);
-    for (const entry of result.written) {
-      ctx.log.info(`Logged in to ${entry.registry} in ${path}.`);
-      records.push({
-        registry: entry.registry,
-        mode: 'config-file',
-        configPath: path,
-        fingerprint: entry.fingerprint,
-      });
-    }
-  }
-  return records;
-}

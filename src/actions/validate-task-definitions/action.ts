@@ -4,18 +4,15 @@
  * GitHub caps them, with the rest in the job summary), a summary table per file, and SARIF 2.1.0 for
  * code scanning. Needs no AWS account.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join } from 'node:path';
 import { UserError } from '../../errors.js';
 import { defineAction } from '../../github/action.js';
 import { annotate } from '../../github/annotations.js';
-import { escapeHtml } from '../../github/summary.js';
 import { boolean, oneOf, parsed, text } from '../../github/inputs.js';
-import { type Finding, PROFILES } from '../../validate/findings.js';
-import { DEFAULT_FILES, toSarif, validateFiles } from '../../validate/run.js';
-
-/** GitHub shows at most this many annotations of each level per step. */
-const ANNOTATIONS_PER_LEVEL = 10;
+import { escapeHtml } from '../../github/summary.js';
+import { planValidate } from '../../validate/action-plan.js';
+import { runValidate, type ValidateReport } from '../../validate/action-run.js';
+import { PROFILES } from '../../validate/findings.js';
+import { DEFAULT_FILES } from '../../validate/run.js';
 
 export const inputs = {
   files: parsed(
@@ -35,60 +32,49 @@ export const inputs = {
   'sarif-file': text({ accepted: 'a path to write SARIF 2.1.0 to' }),
 };
 
+export const outputs = ['errors', 'warnings', 'notices', 'files', 'sarif-file'] as const;
+
+/** The report as outputs. */
+export function outputsOf(report: ValidateReport): Partial<Record<(typeof outputs)[number], string>> {
+  const { counts, files } = report.result;
+  return {
+    errors: String(counts.error),
+    warnings: String(counts.warning),
+    notices: String(counts.notice),
+    files: String(files.length),
+    ...(report.sarifPath ? { 'sarif-file': report.sarifPath } : {}),
+  };
+}
+
 export default defineAction({
   name: 'validate-task-definitions',
   inputs,
-  outputs: ['errors', 'warnings', 'notices', 'files', 'sarif-file'],
+  outputs,
 
   async main(ctx) {
-    const s = ctx.settings;
-    const workspace = ctx.env['GITHUB_WORKSPACE'] ?? process.cwd();
-    const result = await validateFiles({
-      cwd: workspace,
-      patterns: s.files,
-      profile: s.profile,
-      normalize: s.normalize,
-      ...(s.config ? { config: s.config } : {}),
-    });
-    ctx.setOutput('errors', String(result.counts.error));
-    ctx.setOutput('warnings', String(result.counts.warning));
-    ctx.setOutput('notices', String(result.counts.notice));
-    ctx.setOutput('files', String(result.files.length));
+    const plan = planValidate(ctx.settings, ctx.env);
+    const report = await runValidate(plan);
+    const { result } = report;
+    for (const [name, value] of Object.entries(outputsOf(report))) ctx.setOutput(name, value);
 
     // Annotations on the exact line, as many of each level as GitHub shows; the summary has them all.
-    const shown = { error: 0, warning: 0, notice: 0 };
-    for (const f of result.findings) {
-      if (shown[f.severity]++ >= ANNOTATIONS_PER_LEVEL) continue;
+    for (const f of report.annotated) {
       annotate({
         level: f.severity,
         message: `${f.message} (${f.docs})`,
-        title: `${f.rule}`,
+        title: f.rule,
         file: f.file,
         line: f.line,
         column: f.column,
       });
     }
-    const hidden =
-      result.findings.length -
-      Math.min(shown.error, 10) -
-      Math.min(shown.warning, 10) -
-      Math.min(shown.notice, 10);
-    if (hidden > 0)
+    if (report.hidden > 0)
       ctx.log.info(
-        `${hidden} more finding(s) than GitHub annotates on one step: the job summary and the SARIF file list every one.`,
+        `${report.hidden} more finding(s) than GitHub annotates on one step: the job summary and the SARIF file list every one.`,
       );
     for (const i of result.ignored)
       ctx.log.info(`${i.file}: rule ${i.rule} ignored by the config file: ${i.reason}`);
 
-    if (s['sarif-file']) {
-      const path = isAbsolute(s['sarif-file']) ? s['sarif-file'] : join(workspace, s['sarif-file']);
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, `${JSON.stringify(toSarif(result), null, 2)}\n`);
-      ctx.setOutput('sarif-file', path);
-    }
-
-    const byFile = new Map<string, Finding[]>(result.files.map((f) => [f, []]));
-    for (const f of result.findings) byFile.get(f.file)?.push(f);
     ctx.summary
       .addHeading('Task definitions', 3)
       .addRaw(
@@ -96,42 +82,33 @@ export default defineAction({
         true,
       )
       .addTable([
-        [
-          { data: 'File', header: true },
-          { data: 'Errors', header: true },
-          { data: 'Warnings', header: true },
-          { data: 'Notices', header: true },
-        ],
-        ...[...byFile].map(([file, f]) => [
+        ['File', 'Errors', 'Warnings', 'Notices'].map((data) => ({ data, header: true })),
+        ...[...report.byFile].map(([file, f]) => [
           file,
-          String(f.filter((x) => x.severity === 'error').length),
-          String(f.filter((x) => x.severity === 'warning').length),
-          String(f.filter((x) => x.severity === 'notice').length),
+          ...(['error', 'warning', 'notice'] as const).map((level) =>
+            String(f.filter((x) => x.severity === level).length),
+          ),
         ]),
       ]);
-    for (const [file, found] of byFile) {
+    for (const [file, found] of report.byFile) {
       if (!found.length) continue;
-      ctx.summary.addHeading(file, 4).addTable([
-        [
-          { data: 'Line', header: true },
-          { data: 'Severity', header: true },
-          { data: 'Rule', header: true },
-          { data: 'Finding', header: true },
-        ],
-        ...found.map((f) => [
-          `${f.line}:${f.column}`,
-          f.severity,
-          `<a href="${f.docs}">${f.rule}</a>`,
-          escapeHtml(f.message),
-        ]),
-      ]);
+      ctx.summary
+        .addHeading(file, 4)
+        .addTable([
+          ['Line', 'Severity', 'Rule', 'Finding'].map((data) => ({ data, header: true })),
+          ...found.map((f) => [
+            `${f.line}:${f.column}`,
+            f.severity,
+            `<a href="${f.docs}">${f.rule}</a>`,
+            escapeHtml(f.message),
+          ]),
+        ]);
     }
     await ctx.summary.write();
 
-    const failing = result.counts.error + (s['fail-on'] === 'warning' ? result.counts.warning : 0);
-    if (failing) {
+    if (report.failing) {
       throw new UserError(
-        `${failing} finding(s) at or above '${s['fail-on']}' in ${result.files.length} file(s); each is annotated on its line (and listed in the job summary).`,
+        `${report.failing} finding(s) at or above '${plan.failOn}' in ${result.files.length} file(s); each is annotated on its line (and listed in the job summary).`,
       );
     }
   },
