@@ -11,7 +11,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
 
 export { resolveRegion } from './region.js';
 
-export const DEFAULT_MAX_ATTEMPTS = 5;
+const DEFAULT_MAX_ATTEMPTS = 5;
 
 export interface ClientOptions {
   region: string;
@@ -49,7 +49,7 @@ interface MiddlewareStack {
   };
 }
 
-export function clientConfig(options: ClientOptions) {
+function clientConfig(options: ClientOptions) {
   const fromEnv = Number.parseInt(options.env['AWS_MAX_ATTEMPTS'] ?? '', 10);
   const maxAttempts =
     options.maxAttempts ?? (Number.isInteger(fromEnv) && fromEnv >= 1 ? fromEnv : DEFAULT_MAX_ATTEMPTS);

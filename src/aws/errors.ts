@@ -21,7 +21,7 @@ export function tagError(error: unknown, context: CallContext): void {
 }
 
 /** The IAM action and region a client made by the factory tagged the error with, if it did. */
-export function callContextOf(error: unknown): CallContext | undefined {
+function callContextOf(error: unknown): CallContext | undefined {
   return typeof error === 'object' && error !== null
     ? (error as { [CONTEXT]?: CallContext })[CONTEXT]
     : undefined;

@@ -20,10 +20,6 @@ export function isRegion(value: string): boolean {
   return REGION.test(value);
 }
 
-export function isAccountId(value: string): boolean {
-  return ACCOUNT_ID.test(value);
-}
-
 /** Why `value` is not an account ID, with the YAML leading-zero hint when it fits. */
 export function accountIdProblem(value: string): string | undefined {
   if (ACCOUNT_ID.test(value)) return undefined;
@@ -63,7 +59,7 @@ export function regionOfArn(value: string): string | undefined {
  * An AMI ID: `ami-` and 8 (older) or 17 hex digits. The one rule for every answer that carries one —
  * SSM parameters (Amazon Linux and Bottlerocket), Image Builder outputs, user input.
  */
-export const AMI_ID = /^ami-[0-9a-f]{8}([0-9a-f]{9})?$/;
+const AMI_ID = /^ami-[0-9a-f]{8}([0-9a-f]{9})?$/;
 export const AMI_ID_ACCEPTED = 'an AMI ID (ami- and 8 or 17 hex digits, such as ami-0123456789abcdef0)';
 
 export function isAmiId(value: string): boolean {

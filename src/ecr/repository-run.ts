@@ -22,7 +22,7 @@ export interface RepositoryReport {
 }
 
 /** The tag mutability in words: IMMUTABLE_WITH_EXCLUSION names the tags that stay movable. */
-export function mutabilityLine(tagMutability: string, exclusions: string[]): string {
+function mutabilityLine(tagMutability: string, exclusions: string[]): string {
   if (!exclusions.length) return `tags ${tagMutability}`;
   const which = tagMutability.startsWith('IMMUTABLE') ? 'movable' : 'immutable';
   return `tags ${tagMutability}: ${exclusions.join(', ')} ${which}`;

@@ -516,7 +516,7 @@ async function settle(
  * The first cause among the diagnostics, for the one-line reason: a stopped task, else an event that says
  * what went wrong (not the deployment's own failed/rolling back/completed events, which the reason has).
  */
-export function firstCause(lines: readonly string[]): string {
+function firstCause(lines: readonly string[]): string {
   const key =
     lines.find((l) => l.startsWith('stopped task')) ??
     lines.find(

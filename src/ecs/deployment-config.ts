@@ -51,7 +51,7 @@ const NO_PAUSE_STAGES = new Set(['TEST_TRAFFIC_SHIFT', 'PRODUCTION_TRAFFIC_SHIFT
  * A JSON input checked against one SDK structure (or a list of them): every problem found, up to five,
  * in one message that names the input, the place and what is accepted.
  */
-export function checkServiceInput(input: string, value: unknown, struct: string, asList = false): void {
+function checkServiceInput(input: string, value: unknown, struct: string, asList = false): void {
   const problems: string[] = [];
   checkShape(
     SERVICE_SHAPE,
@@ -201,7 +201,7 @@ export interface EffectiveSettings {
   bakeTimeInMinutes: number | undefined;
 }
 
-export function effectiveSettings(
+function effectiveSettings(
   service: Service,
   given: {
     deploymentConfiguration?: DeploymentConfiguration | undefined;
@@ -223,7 +223,7 @@ export function effectiveSettings(
   };
 }
 
-export const hasPauseHook = (hooks: readonly DeploymentLifecycleHook[]) =>
+const hasPauseHook = (hooks: readonly DeploymentLifecycleHook[]) =>
   hooks.some((h) => h.targetType === 'PAUSE');
 
 /**

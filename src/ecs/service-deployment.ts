@@ -36,7 +36,7 @@ export const SERVICE_DEPLOYMENT_ACTIONS = [
 const FAILED_STATUSES = new Set(['ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED', 'STOPPED']);
 
 /** DescribeServiceDeployments answered with the ARN among its failures (MISSING). */
-export class ServiceDeploymentMissing extends Error {
+class ServiceDeploymentMissing extends Error {
   override readonly name = 'ServiceDeploymentMissing';
 }
 
@@ -247,7 +247,7 @@ export function awaitingHook(d: ServiceDeployment, ignore: readonly string[] = [
 }
 
 /** Production traffic is on the new revision (or, for a rolling update, the new tasks replaced the old). */
-export function trafficShifted(d: ServiceDeployment): boolean {
+function trafficShifted(d: ServiceDeployment): boolean {
   if (d.status === 'SUCCESSFUL') return true;
   if (d.status !== 'IN_PROGRESS') return false;
   const t = d.targetServiceRevision;
@@ -258,7 +258,7 @@ export function trafficShifted(d: ServiceDeployment): boolean {
 }
 
 /** A line for the log: what changed (the key of the look), and how long a bake has left. */
-export function describeLook(d: ServiceDeployment): string {
+function describeLook(d: ServiceDeployment): string {
   const t = d.targetServiceRevision;
   const parts: string[] = [];
   parts.push(
@@ -312,7 +312,7 @@ const WAITING_LOOK_MS = 60_000;
 const MAX_UNREAD_LOOKS = 5;
 
 /** When to look next (the plan the wait follows), from the deployment and what was seen before. */
-export class LookPlanner {
+class LookPlanner {
   private key = '';
   private since = 0;
   private previousLookAt: number;

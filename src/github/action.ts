@@ -48,13 +48,13 @@ export function defineAction<S extends Record<string, InputSpec<unknown>>>(
   return definition;
 }
 
-export const runnerLogger: Logger = {
+const runnerLogger: Logger = {
   info: (m) => core.info(m),
   warning: (m) => core.warning(m),
   debug: (m) => core.debug(m),
 };
 
-export function isDeclaredOutput(definition: ActionDefinition<never>, name: string): boolean {
+function isDeclaredOutput(definition: ActionDefinition<never>, name: string): boolean {
   return (
     definition.outputs.includes(name) ||
     (definition.dynamicOutputs ?? []).some((d) => name.startsWith(d.prefix))

@@ -36,7 +36,7 @@ export type Settings<S extends Record<string, InputSpec<unknown>>> = {
   [K in keyof S]: S[K] extends InputSpec<infer T> ? T : never;
 };
 
-export function rejectValue(name: string, raw: string, secret: boolean, accepted: string): UserError {
+function rejectValue(name: string, raw: string, secret: boolean, accepted: string): UserError {
   const shown = secret ? '(value hidden, it is secret)' : `"${raw}"`;
   return new UserError(`Input '${name}' has the value ${shown}, which is not accepted: ${accepted}.`);
 }

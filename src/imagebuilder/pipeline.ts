@@ -50,17 +50,12 @@ function canonical(value: unknown): string {
  * parameter sent: a retried request carries the same token, and the same token never carries other
  * parameters (Image Builder would answer IdempotentParameterMismatchException).
  */
-export function requestToken(base: string, operation: string, input: object, ...extra: string[]): string {
+function requestToken(base: string, operation: string, input: object, ...extra: string[]): string {
   return clientToken(base, operation, canonical(input), ...extra);
 }
 
 /** IdempotentParameterMismatchException in words: which token, which call, and what to do. */
-export function explainTokenMismatch(
-  error: unknown,
-  operation: string,
-  token: string,
-  given: boolean,
-): unknown {
+function explainTokenMismatch(error: unknown, operation: string, token: string, given: boolean): unknown {
   if ((error as { name?: string }).name !== 'IdempotentParameterMismatchException') return error;
   return new UserError(
     given

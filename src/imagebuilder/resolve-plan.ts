@@ -37,7 +37,7 @@ export interface ResolvePlan {
 }
 
 /** The catalog entry and source for the inputs, or one message naming the inputs and what exists. */
-export function select(
+function select(
   os: OperatingSystem,
   architecture: Architecture,
   variant: Variant,

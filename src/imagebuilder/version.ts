@@ -21,10 +21,6 @@ export function compareVersions(a: Version, b: Version): number {
   return a.major - b.major || a.minor - b.minor || a.patch - b.patch || (a.build ?? 0) - (b.build ?? 0);
 }
 
-export function formatVersion(v: Version): string {
-  return `${v.major}.${v.minor}.${v.patch}${v.build === undefined ? '' : `/${v.build}`}`;
-}
-
 /** The newest of some version strings (unparseable ones are ignored); undefined when none parse. */
 export function newest(versions: readonly string[]): string | undefined {
   let best: { text: string; v: Version } | undefined;

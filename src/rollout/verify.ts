@@ -77,11 +77,7 @@ const onFargateOnly = (s: Service) =>
     : false);
 
 /** Services of the cluster that run on EC2 capacity (or the named ones) and are not steady. */
-export async function unsteadyServices(
-  ecs: Ecs,
-  cluster: string,
-  names?: string[],
-): Promise<UnsteadyService[]> {
+async function unsteadyServices(ecs: Ecs, cluster: string, names?: string[]): Promise<UnsteadyService[]> {
   let refs = names;
   if (!refs) {
     refs = [];

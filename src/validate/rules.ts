@@ -47,7 +47,7 @@ const label = (container: Json, i: number) =>
 /** Fargate's cpu → the memory values it takes (MiB), from the RegisterTaskDefinition `memory` docs. */
 const range = (from: number, to: number, step: number) =>
   Array.from({ length: (to - from) / step + 1 }, (_, i) => from + i * step);
-export const FARGATE_SIZES: Record<number, number[]> = {
+const FARGATE_SIZES: Record<number, number[]> = {
   256: [512, 1024, 2048],
   512: range(1024, 4096, 1024),
   1024: range(2048, 8192, 1024),

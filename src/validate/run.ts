@@ -5,7 +5,7 @@
  * workflow commands.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { UserError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { workflowCommand } from '../workflow-commands.js';
@@ -36,7 +36,7 @@ export interface RunResult {
   ignored: { file: string; rule: string; reason: string }[];
 }
 
-export async function loadConfig(cwd: string, path: string | undefined): Promise<ValidateConfig | undefined> {
+async function loadConfig(cwd: string, path: string | undefined): Promise<ValidateConfig | undefined> {
   const file = path ? (isAbsolute(path) ? path : join(cwd, path)) : join(cwd, '.ecs-shipyard.yml');
   let text: string;
   try {
@@ -200,6 +200,3 @@ export function toSarif(result: RunResult, root = ''): object {
     ],
   };
 }
-
-/** A path relative to `from`, for SARIF and annotations that must name files from the repository root. */
-export const relativeTo = (from: string, to: string) => relative(from, to).replace(/\\/g, '/');

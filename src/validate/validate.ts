@@ -225,5 +225,3 @@ function dedupe(findings: Finding[]): Finding[] {
     })
     .sort((a, b) => a.line - b.line || a.column - b.column);
 }
-
-export const SEVERITY_ORDER: Record<Severity, number> = { error: 3, warning: 2, notice: 1 };

@@ -152,3 +152,23 @@ test('src/validate/shape.generated.ts is what the installed @aws-sdk/client-ecs 
   );
   expect(code).toBe(0);
 }, 60_000);
+
+test('every exported function and constant under src/ is used by another file (no dead exports)', () => {
+  const read = (dir: string): [string, string][] =>
+    readdirSync(join(ROOT, dir), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && /\.(ts|mjs)$/.test(e.name))
+      .map((e) => {
+        const path = join(e.parentPath ?? (e as unknown as { path: string }).path, e.name);
+        return [path, readFileSync(path, 'utf8')];
+      });
+  const all = ['src', 'test', 'bench', 'scripts'].flatMap(read);
+  const dead: string[] = [];
+  for (const [path, text] of all.filter(([p]) => p.startsWith(join(ROOT, 'src')))) {
+    for (const m of text.matchAll(/^export (?:async )?(?:function|const|class|let) (\w+)/gm)) {
+      const name = new RegExp(`\\b${m[1]}\\b`);
+      if (!all.some(([other, t]) => other !== path && name.test(t)))
+        dead.push(`${path.slice(ROOT.length + 1)}: ${m[1]}`);
+    }
+  }
+  expect(dead).toEqual([]);
+});

@@ -1,0 +1,1 @@
+export const id=227;export const ids=[227];export const modules={2227:(e,t,o)=>{o.r(t),o.d(t,{ImagebuilderClient:()=>r.ImagebuilderClient});var r=o(1309)}};

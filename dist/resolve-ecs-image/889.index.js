@@ -1,0 +1,1 @@
+export const id=889;export const ids=[889];export const modules={889:(o,t,e)=>{e.r(t),e.d(t,{SSMClient:()=>r.jBj});var r=e(4736)}};
