@@ -48,6 +48,8 @@ export async function coldStart(runs: number) {
         launchTemplates: [{ name: 'ecs-node', imageId: 'ami-0aaaaaaaaaaaaaaaa' }],
       },
       autoscaling: { groups: [{ name: 'ecs-node', launchTemplate: 'ecs-node', version: '1' }] },
+      ecr: { repositories: [{ name: 'bench' }] },
+      ecs: { clusters: [{ name: 'default' }] },
     },
   });
   const dir = await mkdtemp(join(tmpdir(), 'bench-'));
@@ -153,6 +155,36 @@ export async function coldStart(runs: number) {
       expect: 1,
     },
     {
+      name: 'ecr-repository: find',
+      args: [bundle('ecr-repository')],
+      env: { ...(await runner()), INPUT_REPOSITORY: 'bench' },
+      expect: 0,
+    },
+    {
+      name: 'ecr-repository: bad input',
+      args: [bundle('ecr-repository')],
+      env: { ...(await runner()), INPUT_REPOSITORY: 'Bench!' },
+      expect: 1,
+    },
+    {
+      // Registers the file and starts the task (EC2 launch type: no subnets), without waiting.
+      name: 'run-task: start',
+      args: [bundle('run-task')],
+      env: {
+        ...(await runner()),
+        'INPUT_TASK-DEFINITION': taskFile,
+        'INPUT_LAUNCH-TYPE': 'EC2',
+        INPUT_WAIT: 'false',
+      },
+      expect: 0,
+    },
+    {
+      name: 'run-task: bad input',
+      args: [bundle('run-task')],
+      env: { ...(await runner()), 'INPUT_TASK-DEFINITION': taskFile, INPUT_COUNT: '0' },
+      expect: 1,
+    },
+    {
       name: 'validate-task-definitions: 1 file',
       args: [bundle('validate-task-definitions')],
       env: {
@@ -199,6 +231,9 @@ export async function coldStart(runs: number) {
     'deploy',
     'continue-deployment',
     'rollout-ecs-ami',
+    'ecr-repository',
+    'run-task',
+    'validate-task-definitions',
   ]) {
     let bytes = 0;
     for (const f of await readdir(join(ROOT, 'dist', action))) {

@@ -86,6 +86,11 @@ export function planRepository(s: RepositorySettings, _env: Env): RepositoryPlan
     );
   }
   const registry = fromUri ?? s.registry;
+  if (registry?.kind === 'uri' && s.region && registry.region !== s.region) {
+    throw new UserError(
+      `The repository URI is in ${registry.region}, but input 'region' is ${s.region}: leave 'region' out (the URI's region is used), or give the URI of that region.`,
+    );
+  }
   return {
     wanted: {
       name: s.repository.name,

@@ -169,6 +169,10 @@ describe('refused', () => {
       /Input 'repository' has the value "Web", which is not accepted: a repository name/,
     ],
     [{ repository: 'web:latest' }, /without a tag or digest: web/],
+    [
+      { repository: '111122223333.dkr.ecr.eu-west-1.amazonaws.com/web', region: 'us-east-1' },
+      /^The repository URI is in eu-west-1, but input 'region' is us-east-1: leave 'region' out/,
+    ],
     [{ repository: 'public.ecr.aws/x/web' }, /Input 'repository'/],
     [{ repository: 'web', registry: 'public.ecr.aws' }, /ECR Public repositories are not supported/],
     [{ repository: 'web', 'tag-mutability': 'immutable' }, /did you mean 'IMMUTABLE'/],

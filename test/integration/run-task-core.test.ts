@@ -231,6 +231,13 @@ describe('refused before any AWS call', () => {
       /^Input 'subnets' item 1 "subnet-xyz" is not accepted: expected a subnet ID/,
     ],
     [{ 'task-definition': 'migrate', count: '11' }, /^Input 'count' has the value "11"/],
+    [
+      {
+        'task-definition': 'arn:aws:ecs:eu-west-1:111122223333:task-definition/migrate:3',
+        cluster: 'arn:aws:ecs:us-east-1:111122223333:cluster/prod',
+      },
+      "Input 'task-definition' is an ARN in eu-west-1, but the task runs in us-east-1 (the cluster ARN's region): task definitions are regional. Give one registered in us-east-1, or its family name.",
+    ],
   ] as [Record<string, string>, string | RegExp][])('%j', async (raw, message) => {
     const r = await runTask(raw);
     if (typeof message === 'string') expect(r.error?.message).toBe(message);
