@@ -25,6 +25,9 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
+      // With verbatimModuleSyntax, \`import { type X }\` keeps the module as a side-effect import: a
+      // shell that imports the core's types that way bundles its SDK code into the main chunk.
+      '@typescript-eslint/no-import-type-side-effects': 'error',
       'no-control-regex': 'off',
     },
   },

@@ -5,7 +5,7 @@
  * mode) no daemon answers it. Each login is reported as soon as it is made, so a later failure still
  * leaves the post step what it must undo. And the post step's run: undo exactly those logins.
  */
-import { type CommandRunner } from '../exec.js';
+import type { CommandRunner } from '../exec.js';
 import type { Logger } from '../log.js';
 import type { RegistryCredentials } from './auth.js';
 import { DockerLoginError, dockerLogin, dockerLogout } from './docker-cli.js';

@@ -4,7 +4,7 @@
  * launch templates), the refresh preferences, the region a cluster ARN names, the version description
  * with the run's URL, whether the fleet can be checked afterwards. No SDK client is loaded here.
  */
-import { type Env } from '../aws/client.js';
+import type { Env } from '../aws/client.js';
 import { AMI_ID_ACCEPTED, isAmiId, parseCluster, regionFromArn } from '../aws/identifiers.js';
 import { type Problem, UserError } from '../errors.js';
 import type { Logger } from '../log.js';

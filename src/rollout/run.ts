@@ -94,10 +94,6 @@ export interface RolloutDeps {
 
 export const newRolloutReport = (region: string): RolloutReport => ({ region, leftOut: [] });
 
-/** The total of instances replaced, as the output says it. */
-export const replacedCount = (report: RolloutReport) =>
-  (report.groups ?? []).reduce((n, r) => n + r.instancesReplaced, 0);
-
 async function findAll(plan: RolloutPlan, deps: RolloutDeps, cluster: ClusterCapacity | undefined) {
   return findTargets(deps.clients.asg, {
     region: deps.region,

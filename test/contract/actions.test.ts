@@ -172,3 +172,12 @@ test('every exported function and constant under src/ is used by another file (n
   }
   expect(dead).toEqual([]);
 });
+
+test.each(actions.map((a) => [a.name]))(
+  '%s: the main chunk of the bundle holds no AWS SDK code (bad input fails before the SDK loads)',
+  (name) => {
+    const main = readFileSync(join(ROOT, 'dist', name, 'index.js'), 'utf8');
+    // The SDK's command class and its packages' names: present wherever an SDK client was bundled.
+    expect([name, /@smithy\/|middlewareStack/.test(main)]).toEqual([name, false]);
+  },
+);

@@ -8,7 +8,8 @@ import { AMI_ID_ACCEPTED } from '../../aws/identifiers.js';
 import { defineAction } from '../../github/action.js';
 import { boolean, cluster, duration, integer, list, oneOf, parsed, region } from '../../github/inputs.js';
 import { parseAmi, planRollout } from '../../rollout/plan.js';
-import { replacedCount, type RolloutReport } from '../../rollout/run.js';
+// Types only: the run (and the SDK with it) loads in ./aws.js, after the inputs are checked.
+import type { RolloutReport } from '../../rollout/run.js';
 import type * as AwsModule from './aws.js';
 
 const NAME = 'rollout-ecs-ami';
@@ -102,7 +103,7 @@ export function outputsOf(r: RolloutReport): Partial<Record<Output, string>> {
       Object.fromEntries(r.groups.filter((g) => g.refreshId).map((g) => [g.group, g.refreshId])),
     );
     out['groups'] = JSON.stringify(r.groups);
-    out['instances-replaced'] = String(replacedCount(r));
+    out['instances-replaced'] = String(r.groups.reduce((n, g) => n + g.instancesReplaced, 0));
   }
   if (r.status) out['status'] = r.status;
   if (r.verified) out['stragglers'] = JSON.stringify(r.verified.stragglers);

@@ -1,1 +1,0 @@
-export const id=896;export const ids=[896];export const modules={5896:(e,o,t)=>{t.r(o),t.d(o,{AutoScalingClient:()=>l.yis,EC2Client:()=>n.gu5,ECSClient:()=>i.Zgc,createClient:()=>r.U,newRolloutReport:()=>s.Y$,resolveRegion:()=>r.Z,runRollout:()=>s.p1});var l=t(8932),n=t(5193),i=t(212),r=t(1341),s=t(3471)}};
