@@ -30,7 +30,14 @@ import {
   findTargets,
   type TargetGroup,
 } from './targets.js';
-import { checkImage, explainMissingTemplate, moveTemplate, type TemplateMove } from './templates.js';
+import {
+  checkImage,
+  type CurrentVersion,
+  currentVersion,
+  explainMissingTemplate,
+  moveTemplate,
+  type TemplateMove,
+} from './templates.js';
 import { type Straggler, type UnsteadyService, verifyFleet } from './verify.js';
 
 export interface GroupReport {
@@ -186,10 +193,58 @@ export async function runRollout(plan: RolloutPlan, deps: RolloutDeps, report: R
     }
   };
   checkTargets();
-  if (plan.refresh && (await settleRunning(plan, deps, targets))) {
+  // Every launch template version the groups launch, resolved before any version is made (a group on
+  // $Latest is copied from what it runs, whatever another group of the same template makes first).
+  const resolve = async () => {
+    const onlyTemplates = (plan.launchTemplates ?? []).filter(
+      (ref) => !targets.some((t) => t.template.id === ref || t.template.name === ref),
+    );
+    const wanted = [
+      ...targets.map((t) => ({ template: t.template, group: t as TargetGroup | undefined })),
+      ...onlyTemplates.map((ref) => ({
+        template: { id: ref, name: ref, version: '$Default' },
+        group: undefined,
+      })),
+    ];
+    const jobs = new Map<
+      string,
+      { template: TargetGroup['template']; group?: TargetGroup; current: CurrentVersion }
+    >();
+    for (const w of wanted) {
+      const key = `${w.template.id}@${w.template.version}`;
+      if (jobs.has(key)) continue;
+      const current = await currentVersion(ec2, w.template).catch((error: unknown) =>
+        explainMissingTemplate(error, w.template.name, region),
+      );
+      jobs.set(key, { template: w.template, ...(w.group ? { group: w.group } : {}), current });
+    }
+    return jobs;
+  };
+  let jobs = await resolve();
+  const keyOf = (t: TargetGroup) => `${t.template.id}@${t.template.version}`;
+  // A group whose every instance already runs a version with the AMI needs no refresh (and no wait).
+  const upToDate = (t: TargetGroup) => {
+    const current = jobs.get(keyOf(t))!.current;
+    const instances = t.group.Instances ?? [];
+    return (
+      current.image === ami &&
+      instances.length > 0 &&
+      plan.preferences.skipMatching &&
+      instances.every((i) => i.LaunchTemplate?.Version === String(current.versionNumber))
+    );
+  };
+  if (
+    plan.refresh &&
+    (await settleRunning(
+      plan,
+      deps,
+      targets.filter((t) => !upToDate(t)),
+    ))
+  ) {
     // The refresh that ended may have moved a group to another launch template version.
     targets = await findAll(plan, deps, cluster);
     checkTargets();
+    jobs = await resolve();
   }
   for (const t of targets) {
     const protectedCount = (t.group.Instances ?? []).filter((i) => i.ProtectedFromScaleIn).length;
@@ -205,23 +260,8 @@ export async function runRollout(plan: RolloutPlan, deps: RolloutDeps, report: R
     }
   }
 
-  // 1. Launch templates: one new version per template, shared by the groups that launch it.
+  // 1. Launch templates: one new version per template version launched, shared by the groups that launch it.
   const moves = new Map<string, TemplateMove>();
-  const onlyTemplates = (plan.launchTemplates ?? []).filter(
-    (ref) => !targets.some((t) => t.template.id === ref || t.template.name === ref),
-  );
-  const jobs = [
-    ...targets.map((t) => ({
-      key: `${t.template.id}@${t.template.version}`,
-      template: t.template,
-      group: t as TargetGroup | undefined,
-    })),
-    ...onlyTemplates.map((ref) => ({
-      key: `${ref}@$Default`,
-      template: { id: ref, name: ref, version: '$Default' },
-      group: undefined,
-    })),
-  ];
   const templatesOf = () =>
     [...new Map([...moves.values()].map((m) => [m.id, m])).values()].map((m): TemplateReport => ({
       launchTemplateId: m.id,
@@ -232,17 +272,16 @@ export async function runRollout(plan: RolloutPlan, deps: RolloutDeps, report: R
       created: m.created,
       default: m.madeDefault,
     }));
-  for (const job of jobs) {
-    if (moves.has(job.key)) continue;
+  for (const [key, job] of jobs) {
     const makeDefault =
       plan.setDefaultVersion === 'true' ||
       (plan.setDefaultVersion === 'auto' && (job.template.version === '$Default' || !job.group));
-    const move = await moveTemplate(ec2, job.template, ami, {
+    const move = await moveTemplate(ec2, job.current, ami, {
       makeDefault,
       description: `ecs-shipyard: ${ami} (${plan.runUrl ?? 'run outside GitHub Actions'})`,
       log,
-    }).catch((error: unknown) => explainMissingTemplate(error, job.template.name, region));
-    moves.set(job.key, move);
+    });
+    moves.set(key, move);
     report.templates = templatesOf();
   }
   report.templates = templatesOf();
@@ -447,6 +486,7 @@ function notRefreshing(
   report.status = 'Skipped';
   const follow: string[] = [];
   const stay: string[] = [];
+  const stayNames: string[] = [];
   for (const [i, t] of targets.entries()) {
     const row = report.groups![i]!;
     const m = moves.get(`${t.template.id}@${t.template.version}`)!;
@@ -457,7 +497,10 @@ function notRefreshing(
     row.status = 'Skipped';
     row.newInstances = launchesNew ? 'new-ami' : 'previous-ami';
     if (launchesNew) follow.push(`${t.name} (${t.template.version})`);
-    else stay.push(`${t.name} (version ${t.template.version}, ${m.previousImage})`);
+    else {
+      stay.push(`${t.name} (version ${t.template.version}, ${m.previousImage})`);
+      stayNames.push(t.name);
+    }
   }
   const parts = ['Not refreshing (refresh: false): running instances keep their AMI.'];
   if (follow.length) parts.push(`New instances of ${follow.join(', ')} launch with ${ami}.`);
@@ -469,7 +512,7 @@ function notRefreshing(
   log.info(parts.join(' '));
   if (stay.length) {
     log.warning(
-      `refresh is false and ${stay.map((s) => s.split(' ')[0]).join(', ')} launch a numbered launch template version: their new instances keep the previous AMI.`,
+      `refresh is false and ${stayNames.join(', ')} launch a numbered launch template version: their new instances keep the previous AMI.`,
     );
   }
 }

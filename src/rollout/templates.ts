@@ -59,12 +59,19 @@ export function templateToken(id: string, sourceVersion: number, ami: string, de
 const isTokenMismatch = (error: unknown) =>
   /^IdempotentParameterMismatch(Exception)?$/.test((error as { name?: string }).name ?? '');
 
-export async function moveTemplate(
+/** The version a group's reference ($Default, $Latest, a number) resolves to, read before anything changes. */
+export interface CurrentVersion {
+  id: string;
+  name: string;
+  versionNumber: number;
+  image: string;
+  isDefault: boolean;
+}
+
+export async function currentVersion(
   ec2: Ec2,
   template: { id: string; name: string; version: string },
-  ami: string,
-  options: { makeDefault: boolean; description: string; log: Logger },
-): Promise<TemplateMove> {
+): Promise<CurrentVersion> {
   const which = /^lt-[0-9a-f]{17}$/.test(template.id)
     ? { LaunchTemplateId: template.id }
     : { LaunchTemplateName: template.id };
@@ -72,12 +79,30 @@ export async function moveTemplate(
     new DescribeLaunchTemplateVersionsCommand({ ...which, Versions: [template.version] }),
   );
   const current = out.LaunchTemplateVersions?.[0];
-  const id = current?.LaunchTemplateId ?? template.id;
   if (!current?.VersionNumber)
     throw new Error(`DescribeLaunchTemplateVersions returned nothing for ${template.id}`);
-  const previousImage = current.LaunchTemplateData?.ImageId ?? '';
-  const name = current.LaunchTemplateName ?? template.name;
-  let version = current.VersionNumber;
+  return {
+    id: current.LaunchTemplateId ?? template.id,
+    name: current.LaunchTemplateName ?? template.name,
+    versionNumber: current.VersionNumber,
+    image: current.LaunchTemplateData?.ImageId ?? '',
+    isDefault: current.DefaultVersion === true,
+  };
+}
+
+/**
+ * A new version from `current` — resolved before any version was made, so that a `$Latest` group whose
+ * template another group launches at a pinned number is copied from what it ran, not from that number.
+ */
+export async function moveTemplate(
+  ec2: Ec2,
+  current: CurrentVersion,
+  ami: string,
+  options: { makeDefault: boolean; description: string; log: Logger },
+): Promise<TemplateMove> {
+  const { id, name } = current;
+  const previousImage = current.image;
+  let version = current.versionNumber;
   let created = false;
   if (previousImage === ami) {
     options.log.info(`Launch template ${name} version ${version} already launches ${ami}.`);
@@ -87,13 +112,13 @@ export async function moveTemplate(
       ec2.send(
         new CreateLaunchTemplateVersionCommand({
           LaunchTemplateId: id,
-          SourceVersion: String(current.VersionNumber),
+          SourceVersion: String(current.versionNumber),
           LaunchTemplateData: { ImageId: ami },
           VersionDescription: description,
           ClientToken,
         }),
       );
-    const token = templateToken(id, current.VersionNumber, ami, description);
+    const token = templateToken(id, current.versionNumber, ami, description);
     const made = await create(token).catch((error: unknown) => {
       if (!isTokenMismatch(error)) throw error;
       // Another request used this token with other parameters (made by hand, or by an older release
@@ -110,11 +135,11 @@ export async function moveTemplate(
     version = v;
     created = true;
     options.log.info(
-      `Launch template ${name}: version ${v} from version ${current.VersionNumber}, ImageId ${previousImage} → ${ami}.`,
+      `Launch template ${name}: version ${v} from version ${current.versionNumber}, ImageId ${previousImage} → ${ami}.`,
     );
   }
   let madeDefault = false;
-  if (options.makeDefault && !(current.DefaultVersion && !created)) {
+  if (options.makeDefault && !(current.isDefault && !created)) {
     await ec2.send(
       new ModifyLaunchTemplateCommand({ LaunchTemplateId: id, DefaultVersion: String(version) }),
     );
@@ -124,7 +149,7 @@ export async function moveTemplate(
   return {
     id,
     name,
-    previousVersion: current.VersionNumber,
+    previousVersion: current.versionNumber,
     previousImage,
     version,
     created,

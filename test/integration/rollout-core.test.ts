@@ -1,7 +1,10 @@
 // rollout-ecs-ami's core in process — plan and run against the simulator through the real EC2, Auto
 // Scaling and ECS clients, on a virtual clock shared by both, so that refreshes take no wall time.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
-import { CreateLaunchTemplateVersionCommand } from '@aws-sdk/client-ec2';
+import {
+  CreateLaunchTemplateVersionCommand,
+  DescribeLaunchTemplateVersionsCommand,
+} from '@aws-sdk/client-ec2';
 import { inputs } from '../../src/actions/rollout-ecs-ami/action.js';
 import { planRollout } from '../../src/rollout/plan.js';
 import { newRolloutReport, type RolloutReport, runRollout } from '../../src/rollout/run.js';
@@ -17,11 +20,15 @@ const AWS_PICKED = 'ami-0dddddddddddddddd';
 const quick = { pendingMs: 1000, batchMs: 60_000 };
 const time = virtualClock();
 
-const names = ['num', 'latest', 'dflt', 'busy', 'token', 'again', 'ec2', 'mixed'];
+const names = ['num', 'latest', 'dflt', 'busy', 'token', 'again', 'ec2', 'mixed', 'shared'];
 const scenario: Scenario = {
   ec2: {
     images: [{ imageId: NEW }],
-    launchTemplates: names.map((n) => ({ name: `${n}-lt`, imageId: OLD })),
+    launchTemplates: [
+      ...names.map((n) => ({ name: `${n}-lt`, imageId: OLD })),
+      // Already on the new AMI, with a refresh still baking (a wait: false run an hour ago).
+      { name: 'baked-lt', imageId: NEW },
+    ],
   },
   autoscaling: {
     groups: [
@@ -38,6 +45,16 @@ const scenario: Scenario = {
       { name: 'token-asg', launchTemplate: 'token-lt', version: '1', instances: 1 },
       { name: 'again-asg', launchTemplate: 'again-lt', version: '1', instances: 1 },
       { name: 'ec2-asg', launchTemplate: 'ec2-lt', version: '1', instances: 2, refreshes: [quick] },
+      {
+        name: 'baked-asg',
+        launchTemplate: 'baked-lt',
+        version: '1',
+        instances: 2,
+        running: { batchMs: 3_600_000, startedMsAgo: 0 },
+      },
+      // One template, two groups: one pinned to version 1, one on $Latest (version 2, another type).
+      { name: 'pin-asg', launchTemplate: 'shared-lt', version: '1', instances: 1, refreshes: [quick] },
+      { name: 'lat-asg', launchTemplate: 'shared-lt', version: '$Latest', instances: 1, refreshes: [quick] },
     ],
   },
   ecs: {
@@ -226,4 +243,40 @@ test('a numbered group is refreshed to the new version and followed to Successfu
   expect(r.report).toMatchObject({ status: 'Successful', ami: NEW });
   expect(r.report.groups![0]).toMatchObject({ group: 'num-asg', status: 'Successful', instancesReplaced: 2 });
   expect(sim.calls('StartInstanceRefresh')[0]!.params).toMatchObject({ AutoScalingGroupName: 'num-asg' });
+});
+
+test('a group already on the AMI is not held up by a refresh still running on it', async () => {
+  const r = await rollout({ 'auto-scaling-groups': 'baked-asg', 'if-refresh-running': 'fail' });
+  expect(r.error).toBeUndefined();
+  expect(r.report.groups![0]).toMatchObject({
+    status: 'Successful',
+    reason: 'every instance already runs version 1',
+  });
+  expect(changes()).toEqual([]);
+});
+
+test('one template at two versions: the $Latest group is copied from what it ran, not from the pinned one', async () => {
+  const ec2 = fleetClients(sim).ec2;
+  const template = fleetState(sim).templates.find((t) => t.name === 'shared-lt')!;
+  await ec2.send(
+    new CreateLaunchTemplateVersionCommand({
+      LaunchTemplateId: template.id,
+      SourceVersion: '1',
+      LaunchTemplateData: { InstanceType: 'm5.large' },
+    }),
+  );
+  sim.requests.length = 0;
+  const r = await rollout({ 'auto-scaling-groups': 'pin-asg, lat-asg', wait: 'false' });
+  expect(r.error).toBeUndefined();
+  const sources = sim.calls('CreateLaunchTemplateVersion').map((c) => c.params['SourceVersion']);
+  expect(sources.sort()).toEqual(['1', '2']);
+  const latest = await ec2.send(
+    new DescribeLaunchTemplateVersionsCommand({ LaunchTemplateId: template.id, Versions: ['$Latest'] }),
+  );
+  expect(latest.LaunchTemplateVersions?.[0]?.LaunchTemplateData).toMatchObject({
+    ImageId: NEW,
+    InstanceType: 'm5.large',
+  });
+  const lat = r.report.groups!.find((g) => g.group === 'lat-asg')!;
+  expect(lat).toMatchObject({ fromVersion: 2, toVersion: latest.LaunchTemplateVersions?.[0]?.VersionNumber });
 });
