@@ -102,3 +102,27 @@ export function regionFromArn(
   }
   return fromArn ?? regionInput;
 }
+
+/**
+ * The region to work in when several inputs may be ARNs (a cluster and a task definition): their regions
+ * must agree with each other and with the region input, or the step fails naming the two that differ.
+ */
+export function regionFromArns(
+  arns: Record<string, string | undefined>,
+  regionInput: string | undefined,
+): string | undefined {
+  let region = regionInput;
+  let from = regionInput ? "input 'region'" : undefined;
+  for (const [input, value] of Object.entries(arns)) {
+    const here = value ? regionOfArn(value) : undefined;
+    if (!here) continue;
+    if (region && here !== region) {
+      throw new UserError(
+        `Input '${input}' is an ARN in ${here}, but ${from} is ${region}: resources of one step must be in one region. Give the ${input} of ${region}${regionInput ? ", or leave 'region' out" : ''}.`,
+      );
+    }
+    region = here;
+    from ??= `input '${input}' (an ARN)`;
+  }
+  return region;
+}

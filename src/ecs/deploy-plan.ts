@@ -12,7 +12,7 @@ import type {
   ServiceConnectConfiguration,
 } from '@aws-sdk/client-ecs';
 import type { Env } from '../aws/client.js';
-import { parseCluster, regionFromArn } from '../aws/identifiers.js';
+import { parseCluster, regionFromArns } from '../aws/identifiers.js';
 import { UserError } from '../errors.js';
 import { inWorkspace, runUrl, workspaceOf } from '../runner-env.js';
 import type { Logger } from '../log.js';
@@ -212,7 +212,7 @@ export async function planDeploy(s: DeploySettings, env: Env, log: Logger): Prom
     ...(definition ? { definition } : { arn: s['task-definition'] }),
     cluster: parseCluster(s.cluster).name,
     ...(s.service ? { service: s.service } : {}),
-    region: regionFromArn('cluster', s.cluster, s.region),
+    region: regionFromArns({ cluster: s.cluster, 'task-definition': s['task-definition'] }, s.region),
     wait: s.wait,
     waitUntil: waitUntilOf(s, log),
     timeoutMs: s.timeout,

@@ -6,7 +6,7 @@
  */
 import type { CapacityProviderStrategyItem, RunTaskCommandInput } from '@aws-sdk/client-ecs';
 import type { Env } from '../aws/client.js';
-import { parseCluster, regionFromArn, regionOfArn } from '../aws/identifiers.js';
+import { parseCluster, regionFromArns } from '../aws/identifiers.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { workspaceOf } from '../runner-env.js';
@@ -90,16 +90,9 @@ export async function planRunTask(s: RunTaskSettings, env: Env, log: Logger): Pr
       "Give input 'launch-type' or input 'capacity-provider-strategy', not both: ECS takes one or the other.",
     );
   }
-  let region = regionFromArn('cluster', s.cluster, s.region);
-  const cluster = parseCluster(s.cluster).name;
   // A task definition is regional: an ARN from another region than the task's cannot run there.
-  const definitionRegion = regionOfArn(s['task-definition']);
-  if (definitionRegion && region && definitionRegion !== region) {
-    throw new UserError(
-      `Input 'task-definition' is an ARN in ${definitionRegion}, but the task runs in ${region} (${s.region ? "input 'region'" : "the cluster ARN's region"}): task definitions are regional. Give one registered in ${region}, or its family name.`,
-    );
-  }
-  region ??= definitionRegion;
+  const region = regionFromArns({ cluster: s.cluster, 'task-definition': s['task-definition'] }, s.region);
+  const cluster = parseCluster(s.cluster).name;
   let definition: Json | undefined;
   if (!TD_REF.test(s['task-definition'])) {
     definition = await loadTaskDefinitionInput(

@@ -5,6 +5,7 @@
  */
 import * as core from '@actions/core';
 import { explainError } from '../aws/errors.js';
+import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { envInputSource, type InputSpec, readInputs, type Settings } from './inputs.js';
 
@@ -72,6 +73,26 @@ function cancellationSignal(): AbortSignal {
 
 const POST_MARKER = 'isPost';
 
+/**
+ * The job summary, whose write never fails the step: shells write it in `finally`, and an error there
+ * (no GITHUB_STEP_SUMMARY, as under act or some self-hosted runners) must not replace the step's own
+ * failure. A write that fails is one warning.
+ */
+const safeSummary: typeof core.summary = new Proxy(core.summary, {
+  get(target, property, receiver) {
+    if (property !== 'write') return Reflect.get(target, property, receiver) as unknown;
+    return async (options?: { overwrite?: boolean }) => {
+      try {
+        return await target.write.call(receiver, options);
+      } catch (error) {
+        core.warning(`The job summary was not written: ${errorMessage(error)}`);
+        target.emptyBuffer.call(receiver);
+        return receiver as typeof core.summary;
+      }
+    };
+  },
+});
+
 export async function runAction<S extends Record<string, InputSpec<unknown>>>(
   definition: ActionDefinition<S>,
   env: NodeJS.ProcessEnv = process.env,
@@ -97,7 +118,7 @@ export async function runAction<S extends Record<string, InputSpec<unknown>>>(
       saveState: (k, v) => core.saveState(k, v),
       setSecret: (v) => core.setSecret(v),
       log: runnerLogger,
-      summary: core.summary,
+      summary: safeSummary,
       signal,
       env,
     });

@@ -16,6 +16,8 @@ function size(pattern: RegExp, v: unknown): number | undefined {
   if (typeof v !== 'string') return undefined;
   const m = pattern.exec(v);
   if (!m) return undefined;
+  // Without a unit it is whole CPU units or MiB: "0.5" is neither (0.5 vCPU? 0.5 GB?).
+  if (!m[2] && !/^\d+$/.test(m[1]!)) return undefined;
   return m[2] ? Math.round(Number(m[1]) * 1024) : Number(m[1]);
 }
 

@@ -170,8 +170,8 @@ describe('image-pipeline refuses bad input before any AWS call', () => {
     [{ pipeline: 'ecs-node', 'poll-interval': '10m' }, /Input 'poll-interval' has the value "10m"/],
     [{ pipeline: 'ecs-node', wait: 'maybe' }, /Input 'wait' has the value "maybe"/],
     [
-      { pipeline: 'ecs-node', 'client-token': 'x'.repeat(65) },
-      /Input 'client-token' .* 1 to 64 printable characters/,
+      { pipeline: 'ecs-node', 'client-token': 'x'.repeat(37) },
+      /Input 'client-token' .* 1 to 36 printable characters/,
     ],
   ] as [Record<string, string>, RegExp][])('%j', async (inputs, message) => {
     const r = await runAction('image-pipeline', { inputs, env: env() });

@@ -21,6 +21,7 @@ const scenario: Scenario = {
       'spot-lt',
       'latest-lt',
       'fail-lt',
+      'fail2-lt',
       'busy-lt',
       'busy2-lt',
       'slow-lt',
@@ -54,6 +55,13 @@ const scenario: Scenario = {
         version: '1',
         instances: 3,
         refreshes: [{ ...quick, failAfterInstances: 1, reason: 'Instance i-0f00 failed ELB health checks.' }],
+      },
+      {
+        name: 'fail2-asg',
+        launchTemplate: 'fail2-lt',
+        version: '1',
+        instances: 1,
+        refreshes: [{ ...quick, failAfterInstances: 0, reason: 'Instance i-0f01 failed ELB health checks.' }],
       },
       {
         name: 'busy-asg',
@@ -235,6 +243,18 @@ describe('rollout-ecs-ami, run from dist', () => {
     );
     expect(r.stdout).toMatch(/instance refresh of fail-asg: RollbackInProgress/);
     expect(r.summary).toContain('RollbackSuccessful');
+  });
+
+  test('a job summary that cannot be written is one warning and never hides why the step failed', async () => {
+    const r = await runAction('rollout-ecs-ami', {
+      inputs: { ami: NEW, 'auto-scaling-groups': 'fail2-asg', ...fast },
+      env: { ...env(), GITHUB_STEP_SUMMARY: undefined } as unknown as Record<string, string>,
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).toMatch(/^The rollout of ami-0bbbbbbbbbbbbbbbb did not finish\. fail2-asg: /);
+    expect(r.warnings.filter((w) => w.startsWith('The job summary was not written:'))).toHaveLength(1);
+    expect(r.outputs['status']).toMatch(/^Rollback/);
   });
 
   test.each([

@@ -441,6 +441,13 @@ describe('SIGTERM while paused or baking leaves the deployment as it is, and say
 describe('refused before any AWS call', () => {
   test.each([
     [
+      {
+        'task-definition': 'arn:aws:ecs:eu-west-1:111122223333:task-definition/web:3',
+        cluster: 'arn:aws:ecs:us-east-1:111122223333:cluster/prod',
+      },
+      /^Input 'task-definition' is an ARN in eu-west-1, but input 'cluster' \(an ARN\) is us-east-1: resources of one step must be in one region/,
+    ],
+    [
       { 'deployment-configuration': { strategy: 'BLUE_GREN' } },
       /^Input 'deployment-configuration' is not accepted: \/strategy is "BLUE_GREN", which ECS does not know: it takes BLUE_GREEN, CANARY, LINEAR, ROLLING \(did you mean "BLUE_GREEN"\?\)\./,
     ],

@@ -216,7 +216,7 @@ describe('refused before any AWS call', () => {
         cluster: 'arn:aws:ecs:eu-west-1:111122223333:cluster/prod',
         region: 'us-east-1',
       },
-      "Input 'cluster' is an ARN in eu-west-1, but input 'region' is us-east-1: leave 'region' out, or give the cluster of that region.",
+      "Input 'cluster' is an ARN in eu-west-1, but input 'region' is us-east-1: resources of one step must be in one region. Give the cluster of us-east-1, or leave 'region' out.",
     ],
     [
       { 'task-definition': 'migrate', cluster: 'prod/x' },
@@ -236,7 +236,7 @@ describe('refused before any AWS call', () => {
         'task-definition': 'arn:aws:ecs:eu-west-1:111122223333:task-definition/migrate:3',
         cluster: 'arn:aws:ecs:us-east-1:111122223333:cluster/prod',
       },
-      "Input 'task-definition' is an ARN in eu-west-1, but the task runs in us-east-1 (the cluster ARN's region): task definitions are regional. Give one registered in us-east-1, or its family name.",
+      "Input 'task-definition' is an ARN in eu-west-1, but input 'cluster' (an ARN) is us-east-1: resources of one step must be in one region. Give the task-definition of us-east-1.",
     ],
   ] as [Record<string, string>, string | RegExp][])('%j', async (raw, message) => {
     const r = await runTask(raw);

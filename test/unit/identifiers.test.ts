@@ -1,5 +1,11 @@
 import { describe, expect, test } from '@jest/globals';
-import { isAmiId, parseCluster, regionFromArn, regionOfArn } from '../../src/aws/identifiers.js';
+import {
+  isAmiId,
+  parseCluster,
+  regionFromArn,
+  regionFromArns,
+  regionOfArn,
+} from '../../src/aws/identifiers.js';
 import { UserError } from '../../src/errors.js';
 import { inWorkspace, runAttempt, runUrl, workspaceOf } from '../../src/runner-env.js';
 
@@ -28,6 +34,22 @@ describe('clusters: a name or an ARN, the same for every action', () => {
     );
     expect(regionOfArn('arn:aws:iam::111122223333:role/x')).toBeUndefined();
   });
+});
+
+test('several ARN inputs: their regions agree with each other and the region input', () => {
+  const cluster = 'arn:aws:ecs:eu-west-1:111122223333:cluster/prod';
+  const td = (r: string) => `arn:aws:ecs:${r}:111122223333:task-definition/web:3`;
+  expect(regionFromArns({ cluster, 'task-definition': td('eu-west-1') }, undefined)).toBe('eu-west-1');
+  expect(regionFromArns({ cluster: 'prod', 'task-definition': td('ap-south-1') }, undefined)).toBe(
+    'ap-south-1',
+  );
+  expect(regionFromArns({ cluster: 'prod', 'task-definition': 'web.json' }, 'us-east-2')).toBe('us-east-2');
+  expect(() => regionFromArns({ cluster, 'task-definition': td('us-east-1') }, undefined)).toThrow(
+    "Input 'task-definition' is an ARN in us-east-1, but input 'cluster' (an ARN) is eu-west-1",
+  );
+  expect(() => regionFromArns({ cluster: 'prod', 'task-definition': td('us-east-1') }, 'eu-west-1')).toThrow(
+    "Input 'task-definition' is an ARN in us-east-1, but input 'region' is eu-west-1",
+  );
 });
 
 test('one AMI ID rule: 8 or 17 lower-case hex digits', () => {

@@ -23,6 +23,9 @@ const CPU: [unknown, number | undefined][] = [
   ['16 VCPU', 16384],
   [' 2 vCPU ', 2048],
   ['lots', undefined],
+  // Without a unit it is whole units: 0.5 of what?
+  ['0.5', undefined],
+  ['.25', undefined],
   ['1.2.3', undefined],
   ['vcpu', undefined],
   ['1 GB', undefined],
@@ -32,6 +35,7 @@ const CPU: [unknown, number | undefined][] = [
   [null, undefined],
 ];
 const MEMORY: [unknown, number | undefined][] = [
+  ['0.5', undefined],
   ['512', 512],
   [2048, 2048],
   ['2 GB', 2048],

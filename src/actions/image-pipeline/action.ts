@@ -43,7 +43,9 @@ export const inputs = {
   timeout: duration({ default: '2h', min: '1s', max: '6h' }),
   'poll-interval': duration({ default: '30s', min: '1s', max: '5m' }),
   'cancel-on-abort': boolean({ default: 'false' }),
-  'client-token': text({ pattern: /^[\x21-\x7e]{1,64}$/, accepted: '1 to 64 printable characters' }),
+  // AWS's API reference gives StartImagePipelineExecution's clientToken 1 to 36 characters (the SDK model
+  // says 64): refused here, before a recipe moves, rather than by AWS after.
+  'client-token': text({ pattern: /^[\x21-\x7e]{1,36}$/, accepted: '1 to 36 printable characters' }),
   region: region(),
 };
 
