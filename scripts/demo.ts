@@ -164,6 +164,42 @@ try {
   );
   if (checked.exitCode !== 1 || checked.outputs['errors'] !== '1') failures++;
 
+  // A template whose image the pipeline fills: the pull-request check allows it (one notice); the check
+  // before deploying, on what will be registered, refuses it while the image is still blank.
+  const template = (sim.scenario.ecs?.taskDefinitions ?? [])[0] as { containerDefinitions: object[] };
+  await writeFile(
+    join(workspace, 'task-definition-template.json'),
+    JSON.stringify(
+      { ...template, containerDefinitions: template.containerDefinitions.map((c) => ({ ...c, image: '' })) },
+      null,
+      2,
+    ),
+  );
+  from = sim.requests.length;
+  const onPr = await runAction('validate-task-definitions', {
+    inputs: { files: 'task-definition-template.json' },
+    env: { ...env, GITHUB_WORKSPACE: workspace },
+  });
+  show(
+    'validate-task-definitions on a pull request: a template with a blank image passes (one notice)',
+    onPr,
+    sim,
+    from,
+  );
+  if (onPr.exitCode !== 0 || onPr.outputs['errors'] !== '0') failures++;
+  from = sim.requests.length;
+  const preDeploy = await runAction('validate-task-definitions', {
+    inputs: { files: 'task-definition-template.json', placeholders: 'error' },
+    env: { ...env, GITHUB_WORKSPACE: workspace },
+  });
+  show(
+    'validate-task-definitions before deploying (placeholders: error): the blank image is refused',
+    preDeploy,
+    sim,
+    from,
+  );
+  if (preDeploy.exitCode !== 1) failures++;
+
   // What build-and-push does before it builds (the build itself needs Docker, which the demo does not).
   from = sim.requests.length;
   const repository = await runAction('ecr-repository', {

@@ -3,6 +3,7 @@
  * in a pre-commit hook, with the same rules, profiles and config file as the validate-task-definitions
  * action. Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input errors.
  */
+import type { PlaceholderMode } from '../validate/placeholders.js';
 import { parseArgs } from 'node:util';
 import { UserError } from '../errors.js';
 import { PROFILES, type Profile } from '../validate/findings.js';
@@ -26,6 +27,9 @@ Options:
   --format F      text | json | sarif | github (default text)
   --fail-on L     error | warning (default error)
   --normalize     judge describe-task-definition output as the deploy action sends it
+  --placeholders M  allow | error: template placeholders (blank images, \${IMAGE}, <IMAGE1_NAME>, {{…}})
+                  are judged as filled, with one notice (allow, default) or are errors (error: the files
+                  are what will be registered)
   --config FILE   settings file (default .ecs-shipyard.yml when present)
   --version, --help
 
@@ -47,6 +51,7 @@ export async function main(
         format: { type: 'string', default: 'text' },
         'fail-on': { type: 'string', default: 'error' },
         normalize: { type: 'boolean', default: false },
+        placeholders: { type: 'string' },
         config: { type: 'string' },
         help: { type: 'boolean', default: false },
         version: { type: 'boolean', default: false },
@@ -76,6 +81,8 @@ export async function main(
     return usage(`--profile ${JSON.stringify(values.profile)} is not a profile: ${PROFILES.join(', ')}.`);
   if (!['text', 'json', 'sarif', 'github'].includes(values.format))
     return usage(`--format ${JSON.stringify(values.format)} is not a format: text, json, sarif, github.`);
+  if (values.placeholders !== undefined && !['allow', 'error'].includes(values.placeholders))
+    return usage(`--placeholders ${JSON.stringify(values.placeholders)} is not accepted: allow or error.`);
   if (!['error', 'warning'].includes(values['fail-on']))
     return usage(`--fail-on ${JSON.stringify(values['fail-on'])} is not accepted: error or warning.`);
   try {
@@ -84,6 +91,7 @@ export async function main(
       patterns: patterns.length ? patterns : DEFAULT_FILES,
       ...(values.profile ? { profile: values.profile as Profile } : {}),
       normalize: values.normalize,
+      ...(values.placeholders ? { placeholders: values.placeholders as PlaceholderMode } : {}),
       ...(values.config ? { config: values.config } : {}),
     });
     if (values.format === 'json') out(formatJson(result));

@@ -4,6 +4,7 @@
  */
 import { inWorkspace, workspaceOf } from '../runner-env.js';
 import type { Profile } from './findings.js';
+import type { PlaceholderMode } from './placeholders.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -13,6 +14,7 @@ export interface ValidateSettings {
   profile: Profile;
   'fail-on': 'error' | 'warning';
   normalize: boolean;
+  placeholders: PlaceholderMode | undefined;
   config: string | undefined;
   'sarif-file': string | undefined;
 }
@@ -23,6 +25,8 @@ export interface ValidatePlan {
   patterns: string[];
   profile: Profile;
   normalize: boolean;
+  /** Given as an input; else the config file's, else allow. */
+  placeholders?: PlaceholderMode;
   /** The config file given; without one, .ecs-shipyard.yml in the workspace is read if it exists. */
   config?: string;
   sarifPath?: string;
@@ -35,6 +39,7 @@ export function planValidate(settings: ValidateSettings, env: Env): ValidatePlan
     patterns: settings.files,
     profile: settings.profile,
     normalize: settings.normalize,
+    ...(settings.placeholders ? { placeholders: settings.placeholders } : {}),
     ...(settings.config ? { config: inWorkspace(env, settings.config) } : {}),
     ...(settings['sarif-file'] ? { sarifPath: inWorkspace(env, settings['sarif-file']) } : {}),
     failOn: settings['fail-on'],

@@ -36,6 +36,7 @@ export async function runValidate(plan: ValidatePlan): Promise<ValidateReport> {
     patterns: plan.patterns,
     profile: plan.profile,
     normalize: plan.normalize,
+    ...(plan.placeholders ? { placeholders: plan.placeholders } : {}),
     ...(plan.config ? { config: plan.config } : {}),
   });
   if (plan.sarifPath) {

@@ -5,6 +5,7 @@
  *   validate:
  *     profile: fargate
  *     normalize: false
+ *     placeholders: allow   # or error, where the files are what will be registered
  *     severity: { read-only-root: off, privileged: error }
  *     files:
  *       - match: windows/**
@@ -14,6 +15,7 @@
  *         files: legacy/*.json
  *         reason: the value is a public test key
  */
+import type { PlaceholderMode } from './placeholders.js';
 import { UserError } from '../errors.js';
 import { isJsonObject as isObject } from '../json/parse.js';
 import { PROFILES, type Profile, type Severity } from './findings.js';
@@ -22,6 +24,7 @@ import { RULE_IDS } from './rules.js';
 export interface ValidateConfig {
   profile?: Profile;
   normalize?: boolean;
+  placeholders?: PlaceholderMode;
   severity: Record<string, Severity | 'off'>;
   files: { match: string; profile: Profile }[];
   ignore: { rule: string; files: string; reason: string }[];
@@ -40,9 +43,9 @@ export function readConfig(doc: unknown, where: string): ValidateConfig {
   if (!isObject(v)) fail('"validate" must be a mapping.');
   const o = v as Record<string, unknown>;
   for (const key of Object.keys(o))
-    if (!['profile', 'normalize', 'severity', 'files', 'ignore'].includes(key))
+    if (!['profile', 'normalize', 'placeholders', 'severity', 'files', 'ignore'].includes(key))
       fail(
-        `validate.${key} is not a setting; the settings are profile, normalize, severity, files and ignore.`,
+        `validate.${key} is not a setting; the settings are profile, normalize, placeholders, severity, files and ignore.`,
       );
   const profile = (value: unknown, at: string): Profile => {
     if (typeof value !== 'string' || !(PROFILES as readonly string[]).includes(value))
@@ -56,6 +59,11 @@ export function readConfig(doc: unknown, where: string): ValidateConfig {
   };
   const config: ValidateConfig = { severity: {}, files: [], ignore: [] };
   if (o['profile'] !== undefined) config.profile = profile(o['profile'], 'validate.profile');
+  if (o['placeholders'] !== undefined) {
+    if (o['placeholders'] !== 'allow' && o['placeholders'] !== 'error')
+      fail(`validate.placeholders is ${JSON.stringify(o['placeholders'])}; it takes allow or error.`);
+    config.placeholders = o['placeholders'] as PlaceholderMode;
+  }
   if (o['normalize'] !== undefined) {
     if (typeof o['normalize'] !== 'boolean') fail('validate.normalize must be true or false.');
     config.normalize = o['normalize'] as boolean;

@@ -58,8 +58,8 @@ const FARGATE_SIZES: Record<number, number[]> = {
 };
 
 /** Template variables ({{x}}, ${x}) and the placeholders AWS's examples use (<region>, aws_account_id, 123456789012). */
-export const TEMPLATE = /\{\{[^}]*\}\}|\$\{[^}]*\}/;
-export const DOC_PLACEHOLDER = /<[A-Za-z][\w -]*>|aws_account_id|\b123456789012\b|\bX{5,12}\b/;
+const TEMPLATE = /\{\{[^}]*\}\}|\$\{[^}]*\}/;
+const DOC_PLACEHOLDER = /<[A-Za-z][\w -]*>|aws_account_id|\b123456789012\b|\bX{5,12}\b/;
 const PLACEHOLDER = { test: (v: string) => TEMPLATE.test(v) || DOC_PLACEHOLDER.test(v) };
 const IMAGE = /^[A-Za-z0-9][A-Za-z0-9._\-/:#]*(@sha256:[0-9a-f]{64})?$/;
 const SECRET_NAME = /(password|passwd|secret|token|api_?key|private_?key|access_?key|credential)/i;
@@ -88,11 +88,11 @@ export const RULES: Rule[] = [
   },
   {
     id: 'template-placeholder',
-    severity: 'warning',
+    severity: 'notice',
     title:
-      'Templates are rendered first: placeholders ({{…}}, ${…}) are warnings (the fields ECS checks fail on their own rules), documentation placeholders notices, blank images errors',
+      'Template placeholders (blank or missing images, ${…}, $VAR, <…>, {{…}}, %…%, REPLACE_ME) are filled at deploy time: the file is checked as if they were, with one notice (placeholders: allow) or an error each (placeholders: error)',
     source:
-      'ECS refuses them: "Container.image contains invalid characters." / "Family contains invalid characters."',
+      'ECS refuses them unfilled: "Container.image contains invalid characters." / "Family contains invalid characters."',
   },
   {
     id: 'size-limit',

@@ -13,6 +13,7 @@ import { type ValidateConfig, readConfig } from './config.js';
 import { docsFor, type Finding, type Profile, RULES_DOC, type Severity } from './findings.js';
 import { RULES } from './rules.js';
 import { isYamlSource, parseSource, preloadYaml } from './source.js';
+import type { PlaceholderMode } from './placeholders.js';
 import { validateText } from './validate.js';
 
 export const DEFAULT_FILES = ['**/task-definition*.json', '.aws/*.json', '**/taskdef*.y*ml'];
@@ -25,6 +26,8 @@ export interface RunOptions {
   patterns: readonly string[];
   profile?: Profile;
   normalize?: boolean;
+  /** allow (default) or error; the option wins over the config file. */
+  placeholders?: PlaceholderMode;
   /** Path of the config file; when absent, .ecs-shipyard.yml in cwd is read if it exists. */
   config?: string;
 }
@@ -122,6 +125,7 @@ export async function validateFiles(options: RunOptions): Promise<RunResult> {
       file,
       ...(profile ? { profile } : {}),
       ...((options.normalize ?? config?.normalize) ? { normalize: true } : {}),
+      placeholders: options.placeholders ?? config?.placeholders ?? 'allow',
       ...(config ? { severity: config.severity } : {}),
       ignore,
     });

@@ -5,7 +5,16 @@
 import { escapePointer, isJsonObject as isObject } from '../json/parse.js';
 import { DESCRIBE_ONLY_FIELDS } from '../taskdef/normalize.js';
 import { docsFor, type Finding, type Profile, type Severity } from './findings.js';
-import { DOC_PLACEHOLDER, RULES, type RuleContext, TEMPLATE } from './rules.js';
+import {
+  coveredBy,
+  findPlaceholders,
+  type Placeholder,
+  type PlaceholderMode,
+  placeholderOnLine,
+  refusal,
+  shown,
+} from './placeholders.js';
+import { RULES, type RuleContext } from './rules.js';
 import { SHAPE } from './shape.generated.js';
 import { checkShape } from './shape-check.js';
 import { parseSource, positionOf, SourceSyntaxError } from './source.js';
@@ -21,6 +30,12 @@ export interface ValidateOptions {
   severity?: Record<string, Severity | 'off'>;
   /** Rules silenced for this file (from the config file), with the reason. */
   ignore?: readonly { rule: string; reason: string }[];
+  /**
+   * Template placeholders (blank images, ${IMAGE}, <IMAGE1_NAME>, {{…}} …): allow (default) judges the
+   * file as if they were filled and says so in one notice; error makes each one an error, for a file that
+   * is what will be registered.
+   */
+  placeholders?: PlaceholderMode;
 }
 
 const MAX_TEXT = 1024 * 1024;
@@ -59,6 +74,16 @@ export function validateText(text: string, options: ValidateOptions): Finding[] 
     parsed = parseSource(text.replace(/^\uFEFF/, ''), options.file);
   } catch (error) {
     if (!(error instanceof SourceSyntaxError)) throw error;
+    const token = placeholderOnLine(text, error.position.line);
+    if (token !== undefined) {
+      plain(
+        'syntax',
+        `Not valid ${/\.ya?ml$/i.test(options.file) ? 'YAML' : 'JSON'} until it is filled in: this file is a template, and ${token} at line ${error.position.line}, column ${error.position.column} is a placeholder where a value belongs (${error.reason}). Validate the rendered file, or quote the placeholder ("${token}") so that the template parses and the rest of it is checked.`,
+        error.position.line,
+        error.position.column,
+      );
+      return findings;
+    }
     plain(
       'syntax',
       `Not valid ${/\.ya?ml$/i.test(options.file) ? 'YAML' : 'JSON'}: ${error.reason} at line ${error.position.line}, column ${error.position.column}.`,
@@ -67,9 +92,12 @@ export function validateText(text: string, options: ValidateOptions): Finding[] 
     );
     return findings;
   }
+  // Placeholders are judged as filled: nothing but the placeholder rule reports on their values.
+  let holes: Placeholder[] = [];
   const report = (rule: string, pointer: string, message: string, severity?: Severity) => {
     const configured = options.severity?.[rule];
     if (configured === 'off') return;
+    if (rule !== 'template-placeholder' && coveredBy(holes, pointer)) return;
     const at = positionOf(parsed.positions, pointer);
     const ignored = parsed.ignores.get(at.line);
     if (ignored?.rules.includes(rule) || options.ignore?.some((i) => i.rule === rule)) return;
@@ -145,40 +173,28 @@ export function validateText(text: string, options: ValidateOptions): Finding[] 
   };
   dropNulls(definition, base);
 
-  // Template placeholders: say "render first" once per value, and let the other rules skip them.
-  const placeholders = (v: unknown, pointer: string): void => {
-    if (typeof v === 'string') {
-      if (TEMPLATE.test(v))
-        report(
-          'template-placeholder',
-          pointer,
-          `${JSON.stringify(v)} holds a template placeholder: render the file first (e.g. with render-task-definition), then validate the result.`,
-          'warning',
-        );
-      else if (DOC_PLACEHOLDER.test(v))
-        report(
-          'template-placeholder',
-          pointer,
-          `${JSON.stringify(v)} holds a documentation placeholder (${DOC_PLACEHOLDER.exec(v)![0]}): fill in the real value.`,
-          'notice',
-        );
-    } else if (Array.isArray(v)) v.forEach((x, i) => placeholders(x, `${pointer}/${i}`));
-    else if (isObject(v))
-      for (const [k, x] of Object.entries(v)) placeholders(x, `${pointer}/${escapePointer(k)}`);
-  };
-  placeholders(definition, base);
+  // Template placeholders: judged as filled (images and family get a valid stand-in), then said once.
+  holes = findPlaceholders(definition, base);
+  if (holes.length && (options.placeholders ?? 'allow') === 'error') {
+    for (const p of holes)
+      report(
+        'template-placeholder',
+        p.at,
+        `${p.what} is a placeholder (${shown(p)}): fill it in before the file is registered (placeholders: error).${refusal(p, base)}`,
+        'error',
+      );
+  } else if (holes.length) {
+    const what = [...new Set(holes.map((p) => p.what))];
+    report(
+      'template-placeholder',
+      holes[0]!.at,
+      `Filled at deploy time: ${what.join(', ')}. The rest of the file is checked as if they held valid values; where the file is what will be registered, validate with placeholders: error.`,
+      'notice',
+    );
+  }
   const containers = Array.isArray(definition['containerDefinitions'])
     ? (definition['containerDefinitions'] as unknown[]).filter(isObject)
     : [];
-  containers.forEach((c, i) => {
-    if (typeof c['image'] === 'string' && c['image'].trim() === '')
-      report(
-        'template-placeholder',
-        `${base}/containerDefinitions/${i}/image`,
-        `container ${JSON.stringify(c['name'] ?? i + 1)} has a blank image: fill it in with render-task-definition (image or images) before registering.`,
-        'error',
-      );
-  });
 
   checkShape(SHAPE, `struct:${SHAPE.root}`, definition, base, (rule, pointer, message) =>
     report(rule, pointer, message),

@@ -40,6 +40,26 @@ describe('validate-task-definitions, run from dist', () => {
     expect(r.stdout).not.toContain('plaintext-secret');
   });
 
+  test('templates pass the pull-request check with one notice each, and fail with placeholders: error', async () => {
+    const pr = await runAction('validate-task-definitions', {
+      inputs: { files: 'defs/templates/*' },
+      env: env(),
+    });
+    expect(pr.errors).toEqual([]);
+    expect(pr.outputs['errors']).toBe('0');
+    expect(
+      annotations(pr.stdout, 'notice').filter((l) => l.includes('Filled at deploy time: image of')),
+    ).not.toEqual([]);
+    const registered = await runAction('validate-task-definitions', {
+      inputs: { files: 'defs/templates/task-definition-blank-image.json', placeholders: 'error' },
+      env: env(),
+    });
+    expect(registered.exitCode).toBe(1);
+    expect(annotations(registered.stdout, 'error')).toContainEqual(
+      expect.stringMatching(/title=template-placeholder,.*::image of web is a placeholder \(blank\)/),
+    );
+  });
+
   test('bad files fail the step with annotations on the exact line, a summary per file and SARIF', async () => {
     const r = await runAction('validate-task-definitions', {
       inputs: { files: 'defs/bad/*\n# a comment line is skipped', 'sarif-file': 'out/results.sarif' },
@@ -147,9 +167,16 @@ describe('the CLI (dist/cli)', () => {
     expect(JSON.parse(bad.stdout).counts.error).toBeGreaterThan(0);
     const sarif = await cli(['validate', 'defs/bad/*', '--format', 'sarif']);
     expect(JSON.parse(sarif.stdout).runs[0].results.length).toBeGreaterThan(0);
-    const gh = await cli(['validate', 'defs/bad/taskdef-templated.yml', '--format', 'github']);
+    const gh = await cli([
+      'validate',
+      'defs/templates/taskdef-templated.yml',
+      '--placeholders',
+      'error',
+      '--format',
+      'github',
+    ]);
     expect(gh.stdout).toMatch(
-      /^::error file=defs\/bad\/taskdef-templated\.yml,line=1,col=1,title=family-name::/m,
+      /^::error file=defs\/templates\/taskdef-templated\.yml,line=1,col=1,title=template-placeholder::family is a placeholder/m,
     );
     const warn = await cli(['validate', 'defs/good/task-definition-web.json', '--fail-on', 'warning']);
     expect(warn.exitCode).toBe(0);
@@ -167,8 +194,8 @@ describe('the CLI (dist/cli)', () => {
 
   test('the default globs find task definition files', async () => {
     const r = await cli(['validate'], join(ws, 'defs'));
-    expect(r.stdout).toMatch(/good\/task-definition-web\.json|5 file\(s\)/);
-    expect(r.stdout).toContain('5 file(s)');
+    expect(r.stdout).toMatch(/good\/task-definition-web\.json|13 file\(s\)/);
+    expect(r.stdout).toContain('13 file(s)');
   });
 });
 

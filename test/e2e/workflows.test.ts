@@ -61,6 +61,38 @@ test('deploy-ecs-service: the deploy job renders the built image into the task d
   expect(JSON.stringify(registered.params)).toContain(image);
 });
 
+test('deploy-ecs-service: a template passes once render fills it; a placeholder render leaves fails before AWS', async () => {
+  const image = '111122223333.dkr.ecr.us-east-1.amazonaws.com/web@sha256:' + 'cd'.repeat(32);
+  const deploy = (file: string) =>
+    runJob('.github/workflows/deploy-ecs-service.yml', 'deploy', {
+      inputs: {
+        ...DEPLOY,
+        'task-definition': `test/fixtures/task-definitions/templates/${file}`,
+        timeout: '5m',
+      },
+      needs: {
+        build: { result: 'success', outputs: { image } },
+        validate: { result: 'success', outputs: {} },
+      },
+      env: env(),
+      stubs: { 'actions/checkout': noop, 'aws-actions/configure-aws-credentials': awsCredentials },
+    });
+  // The image is all that is left to fill: render fills it, the check of the rendered file passes and
+  // the deploy goes on (how the rollout ends is the scenario's business).
+  sim.requests.length = 0;
+  const filled = await deploy('task-definition-blank-image.json');
+  expect(filled.steps['check-rendered']?.outcome).toBe('success');
+  expect(sim.calls('RegisterTaskDefinition')).toHaveLength(1);
+  // $API_URL is left for a later step that never came: the rendered file still holds it.
+  sim.requests.length = 0;
+  const unfilled = await deploy('task-definition-envsubst.json');
+  expect(unfilled.failed).toBe(true);
+  expect(unfilled.steps['check-rendered']?.outcome).toBe('failure');
+  expect(unfilled.errors.join('\n')).toMatch(/environment API_URL of web is a placeholder \(\$API_URL\)/);
+  expect(sim.calls('RegisterTaskDefinition')).toEqual([]);
+  expect(sim.calls('UpdateService')).toEqual([]);
+});
+
 test('deploy-ecs-service: the deploy job does not run after a failed build or check', async () => {
   for (const needs of [
     { build: { result: 'failure', outputs: {} }, validate: { result: 'success', outputs: {} } },

@@ -14,6 +14,7 @@ const settings = (over: Partial<ValidateSettings> = {}): ValidateSettings => ({
   profile: 'auto',
   'fail-on': 'error',
   normalize: false,
+  placeholders: undefined,
   config: undefined,
   'sarif-file': undefined,
   ...over,
@@ -63,7 +64,11 @@ describe('run', () => {
     // Clean files too, with no findings.
     expect([...report.byFile.keys()]).toEqual(report.result.files);
     expect(report.result.files).toEqual(
-      expect.arrayContaining(['defs/bad/task-definition-api.json', 'defs/bad/taskdef-templated.yml']),
+      expect.arrayContaining([
+        'defs/bad/task-definition-api.json',
+        'defs/bad/task-definition-template-bridge.json',
+        'defs/templates/taskdef-templated.yml',
+      ]),
     );
     const clean = report.result.files.filter((f) => f.startsWith('defs/good/'));
     expect(clean.length).toBeGreaterThan(0);

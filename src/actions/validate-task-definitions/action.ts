@@ -28,6 +28,7 @@ export const inputs = {
   profile: oneOf(PROFILES, { default: 'auto' }),
   'fail-on': oneOf(['error', 'warning'], { default: 'error' }),
   normalize: boolean({ default: 'false' }),
+  placeholders: oneOf(['allow', 'error'], {}),
   config: text({ accepted: 'the path of a config file (default .ecs-shipyard.yml when it exists)' }),
   'sarif-file': text({ accepted: 'a path to write SARIF 2.1.0 to' }),
 };
