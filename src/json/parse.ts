@@ -26,7 +26,27 @@ export interface ParseResult {
   value: unknown;
   /** JSON Pointer (RFC 6901) of every value → where that value starts; for object members, the key. */
   positions: Map<string, SourcePosition>;
+  /** Keys that appear more than once in one object (the last one wins, as with JSON.parse), in order. */
+  duplicates: DuplicateKey[];
 }
+
+/** A key met again in the same object: where it is again, and where it first was. */
+export interface DuplicateKey {
+  key: string;
+  /** JSON Pointer of the member. */
+  pointer: string;
+  at: SourcePosition;
+  first: SourcePosition;
+  /** How many times the key has appeared so far in that object, this one included (2 for the first repeat). */
+  count: number;
+}
+
+/**
+ * How deep values may nest. A task definition nests a few levels; the limit keeps the parsers and every
+ * recursive walk over the value (shape checks, placeholders) far from the call stack's end.
+ */
+export const MAX_DEPTH = 512;
+export const TOO_DEEP = `nesting deeper than ${MAX_DEPTH} levels (a task definition nests a few)`;
 
 const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
 
@@ -50,11 +70,26 @@ export function escapePointer(key: string): string {
 /** Parses `text`; throws JsonSyntaxError with line and column on the first error. */
 export function parseJson(text: string, options: { positions?: boolean } = {}): ParseResult {
   const positions = new Map<string, SourcePosition>();
+  const duplicates: DuplicateKey[] = [];
   const record = options.positions === true;
   let i = 0;
+  // Where each line starts, found once: a position is then a binary search, not a scan from the start
+  // (a scan per value made a large array of small values take minutes).
+  const lineStarts = [0];
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lineStarts.push(at + 1);
+  const where = (offset: number): SourcePosition => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - lineStarts[lo]! + 1, offset };
+  };
 
   const fail = (reason: string, at = i): never => {
-    throw new JsonSyntaxError(reason, positionAt(text, at));
+    throw new JsonSyntaxError(reason, where(at));
   };
   const skipWs = () => {
     while (i < text.length && WS.has(text.charCodeAt(i))) i++;
@@ -115,13 +150,14 @@ export function parseJson(text: string, options: { positions?: boolean } = {}): 
   };
 
   const parseValue = (pointer: string, depth: number): unknown => {
-    if (depth > 512) fail('nesting too deep');
+    if (depth > MAX_DEPTH) fail(TOO_DEEP);
     skipWs();
-    if (record && !positions.has(pointer)) positions.set(pointer, positionAt(text, i));
+    if (record && !positions.has(pointer)) positions.set(pointer, where(i));
     const c = text[i];
     if (c === '{') {
       i++;
       const obj: Record<string, unknown> = {};
+      const seen = new Map<string, { at: number; count: number }>();
       skipWs();
       if (text[i] === '}') {
         i++;
@@ -134,7 +170,18 @@ export function parseJson(text: string, options: { positions?: boolean } = {}): 
         const keyAt = i;
         const key = parseString();
         const child = `${pointer}/${escapePointer(key)}`;
-        if (record) positions.set(child, positionAt(text, keyAt));
+        const before = seen.get(key);
+        if (before) {
+          before.count++;
+          duplicates.push({
+            key,
+            pointer: child,
+            at: where(keyAt),
+            first: where(before.at),
+            count: before.count,
+          });
+        } else seen.set(key, { at: keyAt, count: 1 });
+        if (record) positions.set(child, where(keyAt));
         skipWs();
         if (text[i] !== ':') fail(`expected ':' after key ${JSON.stringify(key)}, ${describeHere()}`);
         i++;
@@ -201,7 +248,7 @@ export function parseJson(text: string, options: { positions?: boolean } = {}): 
   const value = parseValue('', 0);
   skipWs();
   if (i < text.length) fail(`unexpected content after the JSON value (${describeHere()})`);
-  return { value, positions };
+  return { value, positions, duplicates };
 }
 
 /** A JSON object: not null, not an array. */

@@ -74,6 +74,13 @@ export const RULES: Rule[] = [
   // The file itself.
   { id: 'syntax', severity: 'error', title: 'The file is valid JSON or YAML', source: 'RFC 8259; YAML 1.2' },
   {
+    id: 'duplicate-key',
+    severity: 'warning',
+    title: 'No key twice in one object: the last one wins, silently',
+    source:
+      'RFC 8259 §4 ("The names within an object SHOULD be unique"); YAML 1.2 §3.2.1.1 (mapping keys are unique)',
+  },
+  {
     id: 'not-a-task-definition',
     severity: 'error',
     title: 'The file holds one task definition object',

@@ -10,6 +10,8 @@ import { UserError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { workflowCommand } from '../workflow-commands.js';
 import { type ValidateConfig, readConfig } from './config.js';
+import type { SourcePosition } from '../json/parse.js';
+import { decodeText } from './decode.js';
 import { docsFor, type Finding, type Profile, RULES_DOC, type Severity } from './findings.js';
 import { RULES } from './rules.js';
 import { isYamlSource, parseSource, preloadYaml } from './source.js';
@@ -63,14 +65,19 @@ export async function validateFiles(options: RunOptions): Promise<RunResult> {
   const files: string[] = [];
   for (const pattern of options.patterns) {
     // The glob library loads only for patterns that need it; a plain path is just checked.
-    // The glob library loads only for patterns that need it; a plain path is just checked.
     const isGlob = /[*?[{]/.test(pattern);
     const matched = isGlob
       ? await (
           await import('tinyglobby')
         ).glob(pattern, { cwd: options.cwd, ignore: IGNORED_DIRS, dot: true, onlyFiles: true })
       : await stat(isAbsolute(pattern) ? pattern : join(options.cwd, pattern)).then(
-          (st) => (st.isFile() ? [pattern.replace(/^\.\//, '')] : []),
+          (st) => {
+            if (st.isDirectory())
+              throw new UserError(
+                `${pattern} is a directory: give the files in it, or a glob such as ${join(pattern, '*.json')}.`,
+              );
+            return st.isFile() ? [pattern.replace(/^\.\//, '')] : [];
+          },
           () => [],
         );
     if (!matched.length && !isGlob) {
@@ -94,42 +101,65 @@ export async function validateFiles(options: RunOptions): Promise<RunResult> {
     const profile =
       config?.files.find((f) => matches(f.match, file))?.profile ?? options.profile ?? config?.profile;
     const ignore = (config?.ignore ?? []).filter((i) => matches(i.files, file));
-    const whole = (rule: string, message: string) =>
+    // What keeps a file from being judged is one finding for that file; the run goes on.
+    const whole = (rule: string, message: string, at?: SourcePosition) =>
       findings.push({
         file,
-        line: 1,
-        column: 1,
+        line: at?.line ?? 1,
+        column: at?.column ?? 1,
         rule,
         severity: 'error',
         message,
         pointer: '',
         docs: docsFor(rule),
       });
-    let text: string;
+    const tooLarge = (size: number) =>
+      whole(
+        'size-limit',
+        `The file is ${(size / 1048576).toFixed(1)} MiB (${size} bytes), over the ${MAX_BYTES / 1048576} MiB the validator reads, so it was not read; a task definition is at most 64 KiB.`,
+      );
+    let bytes: Buffer;
     try {
       const size = (await stat(path)).size;
       if (size > MAX_BYTES) {
-        whole(
-          'size-limit',
-          `The file is ${(size / 1048576).toFixed(1)} MiB; a task definition is at most 64 KiB, so it was not read.`,
-        );
+        tooLarge(size);
         continue;
       }
-      text = await readFile(path, 'utf8');
-      if (isYamlSource(text, file)) await preloadYaml();
+      bytes = await readFile(path);
     } catch (error) {
       whole('syntax', `Cannot read the file: ${(error as Error).message}`);
       continue;
     }
-    const found = validateText(text, {
-      file,
-      ...(profile ? { profile } : {}),
-      ...((options.normalize ?? config?.normalize) ? { normalize: true } : {}),
-      placeholders: options.placeholders ?? config?.placeholders ?? 'allow',
-      ...(config ? { severity: config.severity } : {}),
-      ignore,
-    });
-    findings.push(...found);
+    // It may have grown since stat.
+    if (bytes.length > MAX_BYTES) {
+      tooLarge(bytes.length);
+      continue;
+    }
+    const decoded = decodeText(bytes);
+    if ('problem' in decoded) {
+      whole('syntax', decoded.problem, decoded.position);
+      continue;
+    }
+    const { text } = decoded;
+    try {
+      if (isYamlSource(text, file)) await preloadYaml();
+      const found = validateText(text, {
+        file,
+        ...(profile ? { profile } : {}),
+        ...((options.normalize ?? config?.normalize) ? { normalize: true } : {}),
+        placeholders: options.placeholders ?? config?.placeholders ?? 'allow',
+        ...(config ? { severity: config.severity } : {}),
+        ignore,
+      });
+      findings.push(...found);
+    } catch (error) {
+      // A file the validator could not handle must not cost the other files their judgement.
+      whole(
+        'syntax',
+        `The validator failed on this file (${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}); the other files were judged. This is a bug in ecs-shipyard: please report it with the file.`,
+      );
+      continue;
+    }
     for (const i of ignore) ignored.push({ file, rule: i.rule, reason: i.reason });
   }
   const counts = { error: 0, warning: 0, notice: 0 };

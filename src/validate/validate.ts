@@ -2,7 +2,7 @@
  * The validator: one task definition file's text in, findings out — each on the line and column of the
  * value it is about, with a rule id, a severity and a link to the rule's page. Offline: no AWS call.
  */
-import { escapePointer, isJsonObject as isObject } from '../json/parse.js';
+import { escapePointer, isJsonObject as isObject, type SourcePosition } from '../json/parse.js';
 import { DESCRIBE_ONLY_FIELDS } from '../taskdef/normalize.js';
 import { docsFor, type Finding, type Profile, type Severity } from './findings.js';
 import {
@@ -58,7 +58,7 @@ export function validateText(text: string, options: ValidateOptions): Finding[] 
   if (text.length > MAX_TEXT) {
     plain(
       'size-limit',
-      `The file is ${(text.length / 1048576).toFixed(1)} MiB; a task definition is at most 64 KiB, so it was not read further.`,
+      `The file is ${(text.length / 1048576).toFixed(1)} MiB (${text.length} characters), over the ${MAX_TEXT / 1048576} MiB the validator reads, so it was not parsed; a task definition is at most 64 KiB.`,
     );
     return findings;
   }
@@ -94,11 +94,17 @@ export function validateText(text: string, options: ValidateOptions): Finding[] 
   }
   // Placeholders are judged as filled: nothing but the placeholder rule reports on their values.
   let holes: Placeholder[] = [];
-  const report = (rule: string, pointer: string, message: string, severity?: Severity) => {
+  const report = (
+    rule: string,
+    pointer: string,
+    message: string,
+    severity?: Severity,
+    where?: SourcePosition,
+  ) => {
     const configured = options.severity?.[rule];
     if (configured === 'off') return;
     if (rule !== 'template-placeholder' && coveredBy(holes, pointer)) return;
-    const at = positionOf(parsed.positions, pointer);
+    const at = where ?? positionOf(parsed.positions, pointer);
     const ignored = parsed.ignores.get(at.line);
     if (ignored?.rules.includes(rule) || options.ignore?.some((i) => i.rule === rule)) return;
     findings.push({
@@ -112,6 +118,18 @@ export function validateText(text: string, options: ValidateOptions): Finding[] 
       docs: docsFor(rule),
     });
   };
+  for (const d of parsed.duplicates) {
+    const times = d.count === 2 ? 'twice' : `${d.count} times`;
+    const first =
+      d.first.line === d.at.line ? `line ${d.first.line}, column ${d.first.column}` : `line ${d.first.line}`;
+    report(
+      'duplicate-key',
+      d.pointer,
+      `${JSON.stringify(d.key)} appears ${times} in this object (first at ${first}); the last one wins: ${brief(valueAt(parsed.value, d.pointer))}`,
+      undefined,
+      d.at,
+    );
+  }
 
   let td = parsed.value;
   let base = '';
@@ -228,6 +246,22 @@ export function validateText(text: string, options: ValidateOptions): Finding[] 
     rule.check?.(ctx);
   }
   return dedupe(findings);
+}
+
+/** The value at a JSON Pointer (RFC 6901). */
+function valueAt(root: unknown, pointer: string): unknown {
+  let v = root;
+  for (const part of pointer.split('/').slice(1)) {
+    const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
+    v = Array.isArray(v) ? v[Number(key)] : isObject(v) ? v[key] : undefined;
+  }
+  return v;
+}
+
+/** A value as JSON, cut short when long. */
+function brief(v: unknown): string {
+  const json = JSON.stringify(v) ?? String(v);
+  return json.length > 80 ? `${json.slice(0, 77)}…` : json;
 }
 
 function dedupe(findings: Finding[]): Finding[] {

@@ -18,6 +18,15 @@ beforeAll(async () => {
   await writeFile(join(ws, 'big.json'), `{"family": "x", "pad": "${'x'.repeat(2 * 1024 * 1024)}"}`);
   await writeFile(join(ws, 'locked.json'), '{}');
   await chmod(join(ws, 'locked.json'), 0o000);
+  // Hostile files, made here: a YAML alias bomb ("billion laughs": 9 levels of 9 aliases) and UTF-16.
+  const bomb = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]'];
+  for (const [i, k] of [...'bcdefghi'].entries())
+    bomb.push(`${k}: &${k} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(', ')}]`);
+  await writeFile(join(ws, 'bomb.yaml'), `${bomb.join('\n')}\n`);
+  await writeFile(
+    join(ws, 'utf16.json'),
+    Buffer.from(await readFile(join(FIXTURES, 'good', 'task-definition-web.json'), 'utf8'), 'utf16le'),
+  );
   await writeFile(join(ws, 'bad-config.yml'), 'validate:\n  severity:\n    no-such-rule: off\n');
   await writeFile(
     join(ws, 'quiet.yml'),
@@ -148,15 +157,47 @@ describe('validate-task-definitions, run from dist', () => {
     expect(errors).toMatch(/title=size-limit,file=big\.json.*::The file is 2\.0 MiB/);
     if (process.getuid?.() !== 0) expect(errors).toMatch(/file=locked\.json.*Cannot read the file/);
   });
+
+  test('an alias bomb and a UTF-16 file are one error each; the good file is judged too', async () => {
+    const r = await runAction('validate-task-definitions', {
+      inputs: { files: 'bomb.yaml\nutf16.json\ndefs/good/task-definition-web.json' },
+      env: env(),
+    });
+    expect(r.outputs).toMatchObject({ files: '3', errors: '2' });
+    const errors = annotations(r.stdout, 'error').join('\n');
+    expect(errors).toMatch(/title=syntax,file=bomb\.yaml,line=2,.*an alias bomb \("billion laughs"\)/);
+    expect(errors).toMatch(
+      /title=syntax,file=utf16\.json,line=1,.*The file is UTF-16 \(LE\); save it as UTF-8/,
+    );
+    expect(r.stdout).not.toMatch(/ReferenceError|\n\s+at /);
+  });
 });
 
 describe('the CLI (dist/cli)', () => {
   const cli = (args: string[], cwd = ws) =>
-    new Promise<{ exitCode: number; stdout: string }>((resolve) => {
-      execFile(process.execPath, [join(ROOT, 'dist', 'cli', 'index.js'), ...args], { cwd }, (error, stdout) =>
-        resolve({ exitCode: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout }),
+    new Promise<{ exitCode: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [join(ROOT, 'dist', 'cli', 'index.js'), ...args],
+        { cwd },
+        (error, stdout, stderr) =>
+          resolve({ exitCode: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
     });
+
+  test('an alias bomb, a UTF-16 file and a good one: all three judged, exit 1, no stack trace', async () => {
+    const r = await cli(['validate', 'bomb.yaml', 'utf16.json', 'defs/good/task-definition-web.json']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toBe('');
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.filter((l) => l.includes(' error '))).toEqual([
+      expect.stringMatching(
+        /^bomb\.yaml:2:8: error syntax: Not valid YAML: an alias bomb \("billion laughs"\)/,
+      ),
+      expect.stringMatching(/^utf16\.json:1:1: error syntax: The file is UTF-16 \(LE\); save it as UTF-8/),
+    ]);
+    expect(lines.at(-1)).toMatch(/^3 file\(s\): 2 error\(s\)/);
+  });
 
   test('exit codes: 0 clean, 1 findings, 2 usage; formats text, json, sarif, github', async () => {
     const good = await cli(['validate', 'defs/good/*']);

@@ -169,6 +169,7 @@ const CASES: [rule: string, td: unknown, pointer: string, profile?: Profile][] =
   ],
   ['not-a-task-definition', '"just a string"', ''],
   ['syntax', '{"family": }', ''],
+  ['duplicate-key', `{"family": "old", ${JSON.stringify(GOOD).slice(1)}`, '/family'],
 ];
 
 describe('every rule', () => {
