@@ -39,6 +39,16 @@ const list = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isObject) : []
 const strings = (v: unknown): string[] =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 const c = (i: number) => `/containerDefinitions/${i}`;
+/**
+ * Whether a parameter is set: empty values ("", [], {}) are unset, as the console and CDK write them and
+ * as the deploy action strips them before registering. false and 0 are values, so they are set.
+ */
+export const isSet = (v: unknown): boolean =>
+  v !== undefined &&
+  v !== null &&
+  v !== '' &&
+  !(Array.isArray(v) && v.length === 0) &&
+  !(isObject(v) && Object.keys(v).length === 0);
 const label = (container: Json, i: number) =>
   typeof container['name'] === 'string' && container['name']
     ? `container "${container['name']}"`
@@ -278,7 +288,7 @@ export const RULES: Rule[] = [
         ctx.report(
           'fargate-network-mode',
           ctx.td['networkMode'] !== undefined ? '/networkMode' : '',
-          `"Fargate only supports network mode 'awsvpc'." This one has ${ctx.td['networkMode'] === undefined ? 'none set (bridge)' : JSON.stringify(ctx.td['networkMode'])}.`,
+          `"Fargate only supports network mode 'awsvpc'." This one has ${isSet(ctx.td['networkMode']) ? JSON.stringify(ctx.td['networkMode']) : 'none set (bridge)'}.`,
         );
     },
   },
@@ -291,9 +301,9 @@ export const RULES: Rule[] = [
       if (!ctx.fargate) return;
       const cpu = cpuUnits(ctx.td['cpu']);
       const mem = memoryMiB(ctx.td['memory']);
-      if (ctx.td['cpu'] === undefined)
+      if (!isSet(ctx.td['cpu']))
         ctx.report('fargate-cpu-memory', '', '"Fargate requires that \'cpu\' be defined at the task level."');
-      if (ctx.td['memory'] === undefined)
+      if (!isSet(ctx.td['memory']))
         ctx.report(
           'fargate-cpu-memory',
           '',
@@ -332,7 +342,7 @@ export const RULES: Rule[] = [
     source:
       '"Fargate requires task definition to have execution role ARN to support log driver awslogs." / "... to support ECR images." / "When you are specifying container secrets, you must also specify a value for \'executionRoleArn\'."',
     check(ctx) {
-      if (ctx.td['executionRoleArn']) return;
+      if (isSet(ctx.td['executionRoleArn'])) return;
       ctx.containers.forEach((ct, i) => {
         const log = isObject(ct['logConfiguration']) ? ct['logConfiguration'] : undefined;
         if (ctx.fargate && log?.['logDriver'] === 'awslogs')
@@ -363,7 +373,7 @@ export const RULES: Rule[] = [
     source: `${API}/API_RegisterTaskDefinition.html#ECS-RegisterTaskDefinition-request-executionRoleArn`,
     check(ctx) {
       const r = ctx.td['executionRoleArn'];
-      if (typeof r === 'string' && !PLACEHOLDER.test(r) && !ROLE_ARN.test(r))
+      if (typeof r === 'string' && isSet(r) && !PLACEHOLDER.test(r) && !ROLE_ARN.test(r))
         ctx.report(
           'role-arn',
           '/executionRoleArn',
@@ -384,7 +394,7 @@ export const RULES: Rule[] = [
         const name = String(ct['name'] ?? i + 1);
         const mem = typeof ct['memory'] === 'number' ? ct['memory'] : undefined;
         const res = typeof ct['memoryReservation'] === 'number' ? ct['memoryReservation'] : undefined;
-        if (ctx.td['memory'] === undefined && !mem && !res && !ctx.windows)
+        if (!isSet(ctx.td['memory']) && !mem && !res && !ctx.windows)
           ctx.report(
             'container-memory',
             c(i),
@@ -457,7 +467,7 @@ export const RULES: Rule[] = [
             `${c(i)}/links`,
             `${label(ct, i)}: "Links are not supported when networkMode=${ctx.networkMode}." Links work only in bridge mode.`,
           );
-        if (ct['hostname'] !== undefined && ctx.networkMode === 'awsvpc')
+        if (isSet(ct['hostname']) && ctx.networkMode === 'awsvpc')
           ctx.report(
             'network-mode-features',
             `${c(i)}/hostname`,
@@ -503,7 +513,10 @@ export const RULES: Rule[] = [
               `${at}/condition`,
               `${label(ct, i)}: a ${String(d['condition'])} dependency needs container "${String(d['containerName'])}" to be non-essential (essential: false).`,
             );
-          if (d['condition'] === 'HEALTHY' && !isObject(target['healthCheck']))
+          if (
+            d['condition'] === 'HEALTHY' &&
+            !(isObject(target['healthCheck']) && isSet(target['healthCheck']))
+          )
             ctx.report(
               'depends-on',
               `${at}/condition`,
@@ -565,13 +578,16 @@ export const RULES: Rule[] = [
         if (!efs) return;
         const auth = isObject(efs['authorizationConfig']) ? efs['authorizationConfig'] : {};
         const at = `/volumes/${k}/efsVolumeConfiguration`;
-        if ((auth['iam'] === 'ENABLED' || auth['accessPointId']) && efs['transitEncryption'] !== 'ENABLED')
+        if (
+          (auth['iam'] === 'ENABLED' || isSet(auth['accessPointId'])) &&
+          efs['transitEncryption'] !== 'ENABLED'
+        )
           ctx.report(
             'efs-encryption',
             at,
             `volume ${JSON.stringify(v['name'])}: transitEncryption must be ENABLED when authorizationConfig uses IAM or an access point.`,
           );
-        if (auth['accessPointId'] && efs['rootDirectory'] !== undefined && efs['rootDirectory'] !== '/')
+        if (isSet(auth['accessPointId']) && isSet(efs['rootDirectory']) && efs['rootDirectory'] !== '/')
           ctx.report(
             'efs-encryption',
             `${at}/rootDirectory`,
@@ -645,7 +661,7 @@ export const RULES: Rule[] = [
               `${at}/softLimit`,
               `${label(ct, i)}: ulimit ${String(u['name'])} softLimit ${u['softLimit']} is above hardLimit ${u['hardLimit']}.`,
             );
-          if (ctx.fargate && u['name'] !== undefined && u['name'] !== 'nofile')
+          if (ctx.fargate && isSet(u['name']) && u['name'] !== 'nofile')
             ctx.report(
               'ulimits',
               `${at}/name`,
@@ -716,7 +732,7 @@ export const RULES: Rule[] = [
       const rp = isObject(ctx.td['runtimePlatform']) ? ctx.td['runtimePlatform'] : undefined;
       if (!rp) return;
       const os = rp['operatingSystemFamily'];
-      if (rp['cpuArchitecture'] === 'ARM64' && typeof os === 'string' && os !== 'LINUX')
+      if (rp['cpuArchitecture'] === 'ARM64' && typeof os === 'string' && isSet(os) && os !== 'LINUX')
         ctx.report(
           'runtime-platform',
           '/runtimePlatform/cpuArchitecture',
@@ -725,6 +741,7 @@ export const RULES: Rule[] = [
       if (
         ctx.fargate &&
         typeof os === 'string' &&
+        isSet(os) &&
         ![
           'LINUX',
           'WINDOWS_SERVER_2019_FULL',
@@ -750,13 +767,13 @@ export const RULES: Rule[] = [
       const say = (at: string, what: string) =>
         ctx.report('fargate-unsupported', at, `${what} is not supported on Fargate.`);
       if (list(ctx.td['placementConstraints']).length) say('/placementConstraints', 'placementConstraints');
-      if (ctx.td['ipcMode'] !== undefined) say('/ipcMode', 'ipcMode');
-      if (ctx.td['pidMode'] !== undefined && ctx.td['pidMode'] !== 'task')
+      if (isSet(ctx.td['ipcMode'])) say('/ipcMode', 'ipcMode');
+      if (isSet(ctx.td['pidMode']) && ctx.td['pidMode'] !== 'task')
         say('/pidMode', `pidMode ${JSON.stringify(ctx.td['pidMode'])} (only "task")`);
       list(ctx.td['volumes']).forEach((v, k) => {
-        if (v['dockerVolumeConfiguration'] !== undefined)
+        if (isSet(v['dockerVolumeConfiguration']))
           say(`/volumes/${k}/dockerVolumeConfiguration`, 'dockerVolumeConfiguration');
-        if (isObject(v['host']) && v['host']['sourcePath'] !== undefined)
+        if (isObject(v['host']) && isSet(v['host']['sourcePath']))
           say(`/volumes/${k}/host/sourcePath`, 'A host sourcePath volume');
       });
       ctx.containers.forEach((ct, i) => {
@@ -769,10 +786,10 @@ export const RULES: Rule[] = [
           'extraHosts',
           'dockerSecurityOptions',
         ])
-          if (ct[key] !== undefined && ct[key] !== false) say(`${c(i)}/${key}`, `${label(ct, i)}: ${key}`);
+          if (isSet(ct[key]) && ct[key] !== false) say(`${c(i)}/${key}`, `${label(ct, i)}: ${key}`);
         const lp = isObject(ct['linuxParameters']) ? ct['linuxParameters'] : {};
         for (const key of ['devices', 'sharedMemorySize', 'tmpfs', 'maxSwap', 'swappiness'])
-          if (lp[key] !== undefined)
+          if (isSet(lp[key]))
             say(`${c(i)}/linuxParameters/${key}`, `${label(ct, i)}: linuxParameters.${key}`);
         const caps = isObject(lp['capabilities']) ? strings(lp['capabilities']['add']) : [];
         if (caps.some((x) => x !== 'SYS_PTRACE'))
@@ -814,7 +831,7 @@ export const RULES: Rule[] = [
         const options = isObject(log['options']) ? log['options'] : {};
         if (log['logDriver'] === 'awslogs')
           for (const key of ['awslogs-group', 'awslogs-region'])
-            if (options[key] === undefined)
+            if (!isSet(options[key]))
               ctx.report(
                 'log-configuration',
                 `${c(i)}/logConfiguration`,
@@ -839,7 +856,7 @@ export const RULES: Rule[] = [
     check(ctx) {
       if (!ctx.windows) return;
       for (const key of ['pidMode', 'ipcMode'])
-        if (ctx.td[key] !== undefined)
+        if (isSet(ctx.td[key]))
           ctx.report('windows-unsupported', `/${key}`, `${key} is not supported for Windows containers.`);
       ctx.containers.forEach((ct, i) => {
         for (const key of [
@@ -854,7 +871,7 @@ export const RULES: Rule[] = [
           'links',
           'ulimits',
         ])
-          if (ct[key] !== undefined && ct[key] !== false)
+          if (isSet(ct[key]) && ct[key] !== false)
             ctx.report(
               'windows-unsupported',
               `${c(i)}/${key}`,
@@ -880,7 +897,7 @@ export const RULES: Rule[] = [
           );
       });
       list(ctx.td['volumes']).forEach((v, k) => {
-        if (v['efsVolumeConfiguration'] !== undefined)
+        if (isSet(v['efsVolumeConfiguration']))
           ctx.report(
             'bottlerocket-unsupported',
             `/volumes/${k}/efsVolumeConfiguration`,
@@ -1008,7 +1025,7 @@ export const RULES: Rule[] = [
     title: 'Task role and execution role differ',
     source: 'checkov CKV_AWS_249',
     check(ctx) {
-      if (ctx.td['taskRoleArn'] && ctx.td['taskRoleArn'] === ctx.td['executionRoleArn'])
+      if (isSet(ctx.td['taskRoleArn']) && ctx.td['taskRoleArn'] === ctx.td['executionRoleArn'])
         ctx.report(
           'task-role-is-execution-role',
           '/taskRoleArn',

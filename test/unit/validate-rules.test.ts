@@ -230,6 +230,141 @@ describe('network-mode', () => {
   });
 });
 
+describe('empty means unset', () => {
+  // What the console and CDK write for parameters left blank; the deploy action strips them.
+  const windowsEc2 = (over: Json): Json => ({
+    ...app(over),
+    requiresCompatibilities: ['EC2'],
+    runtimePlatform: { operatingSystemFamily: 'WINDOWS_SERVER_2022_CORE' },
+  });
+  const efs = (config: Json): Json => ({
+    ...GOOD,
+    volumes: [
+      {
+        name: 'd',
+        efsVolumeConfiguration: { fileSystemId: 'fs-1', transitEncryption: 'ENABLED', ...config },
+      },
+    ],
+  });
+  test.each<[rule: string, td: Json, profile?: Profile]>([
+    [
+      'fargate-unsupported',
+      app({
+        links: [],
+        dockerSecurityOptions: [],
+        volumesFrom: [],
+        dnsServers: [],
+        dnsSearchDomains: [],
+        extraHosts: [],
+        linuxParameters: { devices: [], tmpfs: [], capabilities: { add: [], drop: [] } },
+        ulimits: [{ name: '', softLimit: 1024, hardLimit: 1024 }],
+      }),
+    ],
+    [
+      'fargate-unsupported',
+      {
+        ...GOOD,
+        ipcMode: '',
+        pidMode: '',
+        placementConstraints: [],
+        volumes: [{ name: 'v', host: { sourcePath: '' }, dockerVolumeConfiguration: {} }],
+      },
+    ],
+    ['network-mode-features', app({ hostname: '', links: [] })],
+    ['role-arn', { ...GOOD, executionRoleArn: '', containerDefinitions: [{ name: 'a', image: 'nginx' }] }],
+    ['task-role-is-execution-role', { ...GOOD, taskRoleArn: '', executionRoleArn: '' }],
+    ['efs-encryption', efs({ rootDirectory: '', authorizationConfig: { accessPointId: 'fsap-1' } })],
+    ['efs-encryption', efs({ transitEncryption: 'DISABLED', authorizationConfig: { accessPointId: '' } })],
+    [
+      'runtime-platform',
+      { ...GOOD, runtimePlatform: { cpuArchitecture: 'ARM64', operatingSystemFamily: '' } },
+    ],
+    [
+      'windows-unsupported',
+      windowsEc2({
+        user: '',
+        readonlyRootFilesystem: false,
+        linuxParameters: {},
+        links: [],
+        ulimits: [],
+        dnsServers: [],
+        extraHosts: [],
+      }),
+    ],
+    [
+      'windows-unsupported',
+      {
+        ...windowsEc2({ user: undefined, readonlyRootFilesystem: undefined }),
+        pidMode: '',
+        ipcMode: '',
+      },
+    ],
+    [
+      'bottlerocket-unsupported',
+      { ...GOOD, requiresCompatibilities: ['EC2'], volumes: [{ name: 'v', efsVolumeConfiguration: {} }] },
+      'bottlerocket',
+    ],
+  ])('%s: empty values are not reported as set', (...row) => {
+    const [rule, td, profile] = row;
+    expect(run(td, profile).filter((f) => f.rule === rule)).toEqual([]);
+  });
+
+  test('a Fargate definition with links: [] and dockerSecurityOptions: [] is clean', () => {
+    expect(run(app({ links: [], dockerSecurityOptions: [], volumesFrom: [] }))).toEqual([]);
+  });
+
+  test('the same keys with values are still reported', () => {
+    const rules = run(app({ links: ['db'], dockerSecurityOptions: ['no-new-privileges'], hostname: 'web' }))
+      .filter((f) => f.rule === 'fargate-unsupported' || f.rule === 'network-mode-features')
+      .map((f) => f.pointer);
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        '/containerDefinitions/0/links',
+        '/containerDefinitions/0/dockerSecurityOptions',
+        '/containerDefinitions/0/hostname',
+      ]),
+    );
+  });
+
+  test('a required parameter left empty is missing, as it is once deploy strips it', () => {
+    const found = (td: Json) => run(td).map((f) => `${f.rule} ${f.message}`);
+    expect(found({ ...GOOD, cpu: '', memory: '' })).toEqual(
+      expect.arrayContaining([
+        'fargate-cpu-memory "Fargate requires that \'cpu\' be defined at the task level."',
+        'fargate-cpu-memory "Fargate requires that \'memory\' be defined at the task level."',
+      ]),
+    );
+    expect(found({ ...GOOD, requiresCompatibilities: ['EC2'], memory: '' })).toContain(
+      `container-memory "Invalid setting for container 'app'. At least one of 'memory' or 'memoryReservation' must be specified."`,
+    );
+    expect(found({ ...GOOD, executionRoleArn: '' })).toContain(
+      'execution-role container "app": "Fargate requires task definition to have execution role ARN to support log driver awslogs."',
+    );
+    expect(
+      found(
+        app({
+          logConfiguration: {
+            logDriver: 'awslogs',
+            options: { 'awslogs-group': '', 'awslogs-region': 'us-east-1' },
+          },
+        }),
+      ),
+    ).toContain('log-configuration container "app": the awslogs driver needs the option awslogs-group.');
+  });
+
+  test('an empty networkMode is the default (bridge), which Fargate refuses', () => {
+    const hit = run({ ...GOOD, networkMode: '' }).find((f) => f.rule === 'fargate-network-mode');
+    expect(hit).toMatchObject({ pointer: '/networkMode', severity: 'error' });
+    expect(hit!.message).toContain('This one has none set (bridge).');
+  });
+
+  test('isSet: undefined, null, "", [] and {} are unset; false, 0 and values are set', async () => {
+    const { isSet } = await import('../../src/validate/rules.js');
+    expect([undefined, null, '', [], {}].map(isSet)).toEqual([false, false, false, false, false]);
+    expect([false, 0, ' ', ['a'], { a: 1 }, 'x'].map(isSet)).toEqual([true, true, true, true, true, true]);
+  });
+});
+
 describe('around the rules', () => {
   test('YAML: findings on the line of the key, and ignore comments with a reason', () => {
     const yaml = [
