@@ -97,6 +97,11 @@ const CASES: [rule: string, td: unknown, pointer: string, profile?: Profile][] =
     '/containerDefinitions/0/healthCheck/command',
   ],
   [
+    'health-check-range',
+    app({ healthCheck: { command: ['CMD', 'true'], interval: 1 } }),
+    '/containerDefinitions/0/healthCheck/interval',
+  ],
+  [
     'ulimits',
     app({ ulimits: [{ name: 'nofile', softLimit: 10, hardLimit: 5 }] }),
     '/containerDefinitions/0/ulimits/0/softLimit',
@@ -362,6 +367,43 @@ describe('empty means unset', () => {
     const { isSet } = await import('../../src/validate/rules.js');
     expect([undefined, null, '', [], {}].map(isSet)).toEqual([false, false, false, false, false]);
     expect([false, 0, ' ', ['a'], { a: 1 }, 'x'].map(isSet)).toEqual([true, true, true, true, true, true]);
+  });
+});
+
+describe('health-check-range', () => {
+  const hc = (healthCheck: Json) => run(app({ healthCheck: { command: ['CMD', 'true'], ...healthCheck } }));
+  test.each([
+    ['interval', 1, '5-300', 'You may specify between 5 and 300 seconds.'],
+    ['interval', 301, '5-300', 'You may specify between 5 and 300 seconds.'],
+    ['timeout', 1, '2-60', 'You may specify between 2 and 60 seconds.'],
+    ['timeout', 61, '2-60', 'You may specify between 2 and 60 seconds.'],
+    ['retries', 0, '1-10', 'You may specify between 1 and 10 retries.'],
+    ['retries', 11, '1-10', 'You may specify between 1 and 10 retries.'],
+    ['startPeriod', -1, '0-300', 'You can specify between 0 and 300 seconds.'],
+    ['startPeriod', 301, '0-300', 'You can specify between 0 and 300 seconds.'],
+  ])('%s %d: an error, since ECS refuses it', (key, value, range, words) => {
+    const hits = hc({ interval: 300, timeout: 2, [key]: value }).filter(
+      (f) => f.rule === 'health-check-range',
+    );
+    expect(hits).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        pointer: `/containerDefinitions/0/healthCheck/${key}`,
+        message: `container "app": healthCheck.${key} ${value} is outside ${range}, and ECS refuses the task definition: "${words}"`,
+      }),
+    ]);
+  });
+
+  test('the bounds themselves are accepted', () => {
+    expect(hc({ interval: 5, timeout: 2, retries: 1, startPeriod: 0 })).toEqual([]);
+    expect(hc({ interval: 300, timeout: 60, retries: 10, startPeriod: 300 })).toEqual([]);
+  });
+
+  test('a timeout not shorter than the interval stays a health-check warning, and so does the command', () => {
+    const found = hc({ interval: 5, timeout: 6 }).map((f) => [f.rule, f.severity, f.pointer]);
+    expect(found).toEqual([['health-check', 'warning', '/containerDefinitions/0/healthCheck/timeout']]);
+    const command = run(app({ healthCheck: { command: ['/healthcheck'] } })).map((f) => [f.rule, f.severity]);
+    expect(command).toEqual([['health-check', 'warning']]);
   });
 });
 
