@@ -21,6 +21,16 @@ export interface RuleContext {
   report(rule: string, pointer: string, message: string): void;
 }
 
+/** A control of another scanner or standard that checks the same thing, so code-scanning users recognise the finding. */
+export interface Control {
+  framework: 'AWS Security Hub' | 'AWS Config' | 'Checkov';
+  /** ECS.4, ecs-containers-nonprivileged, CKV_AWS_334. */
+  id: string;
+  /** The control's own title, where it has one. */
+  title?: string;
+  url: string;
+}
+
 export interface Rule {
   id: string;
   severity: Severity;
@@ -29,10 +39,31 @@ export interface Rule {
   source: string;
   /** Only with these profiles (default: all). */
   profiles?: readonly Profile[];
+  /** The security controls this rule checks, in whole or in part. */
+  controls?: readonly Control[];
   check?(ctx: RuleContext): void;
 }
 
 const DG = 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide';
+// Controls as their owners name them: the Security Hub ECS controls page, the AWS Config managed rule pages,
+// and Checkov's check sources (bridgecrewio/checkov checkov/terraform/checks/resource/aws/).
+const hub = (n: number, title: string): Control => ({
+  framework: 'AWS Security Hub',
+  id: `ECS.${n}`,
+  title,
+  url: `https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-${n}`,
+});
+const config = (name: string): Control => ({
+  framework: 'AWS Config',
+  id: name,
+  url: `https://docs.aws.amazon.com/config/latest/developerguide/${name}.html`,
+});
+const checkov = (n: number, check: string, title: string): Control => ({
+  framework: 'Checkov',
+  id: `CKV_AWS_${n}`,
+  title,
+  url: `https://github.com/bridgecrewio/checkov/blob/main/checkov/terraform/checks/resource/aws/${check}.py`,
+});
 const API = 'https://docs.aws.amazon.com/AmazonECS/latest/APIReference';
 const NAME = /^[A-Za-z0-9_-]{1,255}$/;
 const list = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isObject) : []);
@@ -572,6 +603,15 @@ export const RULES: Rule[] = [
     title:
       'EFS: transit encryption with IAM authorization or an access point; no root directory with an access point',
     source: `${API}/API_EFSVolumeConfiguration.html; ${API}/API_EFSAuthorizationConfig.html`,
+    controls: [
+      hub(18, 'ECS Task Definitions should use in-transit encryption for EFS volumes'),
+      config('ecs-task-definition-efs-encryption-enabled'),
+      checkov(
+        97,
+        'ECSTaskDefinitionEFSVolumeEncryption',
+        'Ensure Encryption in transit is enabled for EFS volumes in ECS Task definitions',
+      ),
+    ],
     check(ctx) {
       list(ctx.td['volumes']).forEach((v, k) => {
         const efs = isObject(v['efsVolumeConfiguration']) ? v['efsVolumeConfiguration'] : undefined;
@@ -946,6 +986,11 @@ export const RULES: Rule[] = [
     severity: 'warning',
     title: 'No privileged containers',
     source: 'AWS Config ecs-containers-nonprivileged; Security Hub ECS.4',
+    controls: [
+      hub(4, 'ECS containers should run as non-privileged'),
+      config('ecs-containers-nonprivileged'),
+      checkov(334, 'ECSContainerPrivilege', 'Ensure ECS containers should run as non-privileged'),
+    ],
     check(ctx) {
       ctx.containers.forEach((ct, i) => {
         if (ct['privileged'] === true)
@@ -962,6 +1007,17 @@ export const RULES: Rule[] = [
     severity: 'warning',
     title: 'No host network, PID or IPC namespaces',
     source: 'Security Hub ECS.17 (host network), checkov CKV_AWS_335 (host PID)',
+    controls: [
+      hub(17, 'ECS task definitions should not use host network mode'),
+      config('ecs-task-definition-network-mode-not-host'),
+      hub(3, "ECS task definitions should not share the host's process namespace"),
+      config('ecs-task-definition-pid-mode-check'),
+      checkov(
+        335,
+        'ECSContainerHostProcess',
+        "Ensure ECS task definitions should not share the host's process namespace",
+      ),
+    ],
     check(ctx) {
       if (ctx.td['networkMode'] === 'host')
         ctx.report(
@@ -980,6 +1036,11 @@ export const RULES: Rule[] = [
     severity: 'notice',
     title: 'Containers name a non-root user',
     source: 'AWS Config ecs-task-definition-nonroot-user',
+    controls: [
+      hub(20, 'ECS Task Definitions should configure non-root users in Linux container definitions'),
+      config('ecs-task-definition-linux-user-non-root'),
+      config('ecs-task-definition-nonroot-user'),
+    ],
     check(ctx) {
       if (ctx.windows) return;
       ctx.containers.forEach((ct, i) => {
@@ -994,6 +1055,18 @@ export const RULES: Rule[] = [
     severity: 'notice',
     title: 'Read-only root file systems',
     source: 'AWS Config ecs-containers-readonly-access; Security Hub ECS.5',
+    controls: [
+      hub(
+        5,
+        'ECS task definitions should configure containers to be limited to read-only access to root filesystems',
+      ),
+      config('ecs-containers-readonly-access'),
+      checkov(
+        336,
+        'ECSContainerReadOnlyRoot',
+        'Ensure ECS containers are limited to read-only access to root filesystems',
+      ),
+    ],
     check(ctx) {
       if (ctx.windows) return;
       ctx.containers.forEach((ct, i) => {
@@ -1011,6 +1084,10 @@ export const RULES: Rule[] = [
     severity: 'warning',
     title: 'No secrets in plain environment variables',
     source: 'AWS Config ecs-no-environment-secrets; Security Hub ECS.8; trivy AVD-AWS-0036',
+    controls: [
+      hub(8, 'Secrets should not be passed as container environment variables'),
+      config('ecs-no-environment-secrets'),
+    ],
     check(ctx) {
       ctx.containers.forEach((ct, i) => {
         list(ct['environment']).forEach((e, j) => {
@@ -1037,6 +1114,13 @@ export const RULES: Rule[] = [
     severity: 'warning',
     title: 'Task role and execution role differ',
     source: 'checkov CKV_AWS_249',
+    controls: [
+      checkov(
+        249,
+        'ECSTaskDefinitionRoleCheck',
+        'Ensure that the Execution Role ARN and the Task Role ARN are different in ECS Task definitions',
+      ),
+    ],
     check(ctx) {
       if (isSet(ctx.td['taskRoleArn']) && ctx.td['taskRoleArn'] === ctx.td['executionRoleArn'])
         ctx.report(

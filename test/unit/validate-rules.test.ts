@@ -1,12 +1,16 @@
 // Each validator rule fires on a definition that breaks it, at the value it is about, and stays quiet
 // on a good Fargate definition; YAML positions, ignores, profiles and the describe-output mode.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { readConfig } from '../../src/validate/config.js';
 import type { Profile } from '../../src/validate/findings.js';
 import { RULES } from '../../src/validate/rules.js';
+import { toSarif } from '../../src/validate/run.js';
 import { nearest } from '../../src/validate/shape-check.js';
 import { preloadYaml } from '../../src/validate/source.js';
 import { validateText } from '../../src/validate/validate.js';
+import { ROOT } from '../harness/runner.js';
 
 type Json = Record<string, unknown>;
 beforeAll(preloadYaml);
@@ -404,6 +408,87 @@ describe('health-check-range', () => {
     expect(found).toEqual([['health-check', 'warning', '/containerDefinitions/0/healthCheck/timeout']]);
     const command = run(app({ healthCheck: { command: ['/healthcheck'] } })).map((f) => [f.rule, f.severity]);
     expect(command).toEqual([['health-check', 'warning']]);
+  });
+});
+
+describe('controls', () => {
+  // As verified against the Security Hub ECS controls page, the AWS Config managed rule pages and Checkov's sources.
+  const MAPPED: Record<string, string[]> = {
+    'efs-encryption': ['ECS.18', 'ecs-task-definition-efs-encryption-enabled', 'CKV_AWS_97'],
+    privileged: ['ECS.4', 'ecs-containers-nonprivileged', 'CKV_AWS_334'],
+    'host-namespaces': [
+      'ECS.17',
+      'ecs-task-definition-network-mode-not-host',
+      'ECS.3',
+      'ecs-task-definition-pid-mode-check',
+      'CKV_AWS_335',
+    ],
+    'root-user': ['ECS.20', 'ecs-task-definition-linux-user-non-root', 'ecs-task-definition-nonroot-user'],
+    'read-only-root': ['ECS.5', 'ecs-containers-readonly-access', 'CKV_AWS_336'],
+    'plaintext-secret': ['ECS.8', 'ecs-no-environment-secrets'],
+    'task-role-is-execution-role': ['CKV_AWS_249'],
+  };
+
+  test('the security rules carry the controls they match, and no other rule has any', () => {
+    const mapped = Object.fromEntries(
+      RULES.filter((r) => r.controls).map((r) => [r.id, r.controls!.map((x) => x.id)]),
+    );
+    expect(mapped).toEqual(MAPPED);
+    for (const x of RULES.flatMap((r) => r.controls ?? []))
+      expect(`${x.framework} ${x.id} ${x.url}`).toMatch(
+        /^(AWS Security Hub ECS\.(\d+) https:\/\/docs\.aws\.amazon\.com\/securityhub\/latest\/userguide\/ecs-controls\.html#ecs-\2|AWS Config ([a-z-]+) https:\/\/docs\.aws\.amazon\.com\/config\/latest\/developerguide\/\3\.html|Checkov CKV_AWS_\d+ https:\/\/github\.com\/bridgecrewio\/checkov\/blob\/main\/checkov\/terraform\/checks\/resource\/aws\/ECS\w+\.py)$/,
+      );
+  });
+
+  test('SARIF rules carry them as tags and controls in their property bag', () => {
+    const findings = run({ ...app({ privileged: true }), requiresCompatibilities: ['EC2'] });
+    const sarif = toSarif({
+      files: ['td.json'],
+      findings,
+      counts: { error: 0, warning: 0, notice: 0 },
+      ignored: [],
+    }) as {
+      runs: {
+        tool: { driver: { rules: { id: string; properties?: { tags: string[]; controls: unknown[] } }[] } };
+        results: { ruleId: string }[];
+      }[];
+    };
+    const rules = sarif.runs[0]!.tool.driver.rules;
+    const privileged = rules.find((r) => r.id === 'privileged')!;
+    expect(privileged.properties).toEqual({
+      tags: ['security', 'ECS.4', 'ecs-containers-nonprivileged', 'CKV_AWS_334'],
+      controls: [
+        expect.objectContaining({
+          framework: 'AWS Security Hub',
+          id: 'ECS.4',
+          title: 'ECS containers should run as non-privileged',
+        }),
+        expect.objectContaining({ framework: 'AWS Config', id: 'ecs-containers-nonprivileged' }),
+        expect.objectContaining({ framework: 'Checkov', id: 'CKV_AWS_334' }),
+      ],
+    });
+    expect(sarif.runs[0]!.results.map((r) => r.ruleId)).toContain('privileged');
+    // Rules without controls keep a bare descriptor: no empty property bag, no security tag.
+    expect(
+      rules
+        .filter((r) => r.properties)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(Object.keys(MAPPED).sort());
+    // SARIF 2.1.0: tags are unique strings.
+    for (const r of rules.filter((x) => x.properties))
+      expect(new Set(r.properties!.tags).size).toBe(r.properties!.tags.length);
+  });
+
+  test("the rule docs list each rule's controls with links", () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'validate-rules.md'), 'utf8');
+    const section = (id: string) => doc.split(`### ${id}\n`)[1]!.split('\n### ')[0]!;
+    expect(section('privileged')).toContain(
+      '- Controls: AWS Security Hub [ECS.4](https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-4) (ECS containers should run as non-privileged); AWS Config [ecs-containers-nonprivileged](https://docs.aws.amazon.com/config/latest/developerguide/ecs-containers-nonprivileged.html); Checkov [CKV_AWS_334]',
+    );
+    for (const [id, ids] of Object.entries(MAPPED))
+      for (const x of ids) expect(section(id)).toContain(`[${x}](`);
+    expect(section('health-check-range')).not.toContain('Controls:');
   });
 });
 
