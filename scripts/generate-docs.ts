@@ -147,7 +147,12 @@ ${r.title}.
 - Profiles: ${r.profiles.join(', ')}`
           : ''
       }
-- Source: ${r.source}
+- Source: ${r.source}${
+        r.controls?.length
+          ? `
+- Controls: ${r.controls.map((x) => `${x.framework} [${x.id}](${x.url})${x.title ? ` (${x.title})` : ''}`).join('; ')}`
+          : ''
+      }
 `,
   );
   const table = [

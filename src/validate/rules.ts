@@ -21,6 +21,16 @@ export interface RuleContext {
   report(rule: string, pointer: string, message: string): void;
 }
 
+/** A control of another scanner or standard that checks the same thing, so code-scanning users recognise the finding. */
+export interface Control {
+  framework: 'AWS Security Hub' | 'AWS Config' | 'Checkov';
+  /** ECS.4, ecs-containers-nonprivileged, CKV_AWS_334. */
+  id: string;
+  /** The control's own title, where it has one. */
+  title?: string;
+  url: string;
+}
+
 export interface Rule {
   id: string;
   severity: Severity;
@@ -29,16 +39,47 @@ export interface Rule {
   source: string;
   /** Only with these profiles (default: all). */
   profiles?: readonly Profile[];
+  /** The security controls this rule checks, in whole or in part. */
+  controls?: readonly Control[];
   check?(ctx: RuleContext): void;
 }
 
 const DG = 'https://docs.aws.amazon.com/AmazonECS/latest/developerguide';
+// Controls as their owners name them: the Security Hub ECS controls page, the AWS Config managed rule pages,
+// and Checkov's check sources (bridgecrewio/checkov checkov/terraform/checks/resource/aws/).
+const hub = (n: number, title: string): Control => ({
+  framework: 'AWS Security Hub',
+  id: `ECS.${n}`,
+  title,
+  url: `https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-${n}`,
+});
+const config = (name: string): Control => ({
+  framework: 'AWS Config',
+  id: name,
+  url: `https://docs.aws.amazon.com/config/latest/developerguide/${name}.html`,
+});
+const checkov = (n: number, check: string, title: string): Control => ({
+  framework: 'Checkov',
+  id: `CKV_AWS_${n}`,
+  title,
+  url: `https://github.com/bridgecrewio/checkov/blob/main/checkov/terraform/checks/resource/aws/${check}.py`,
+});
 const API = 'https://docs.aws.amazon.com/AmazonECS/latest/APIReference';
 const NAME = /^[A-Za-z0-9_-]{1,255}$/;
 const list = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isObject) : []);
 const strings = (v: unknown): string[] =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 const c = (i: number) => `/containerDefinitions/${i}`;
+/**
+ * Whether a parameter is set: empty values ("", [], {}) are unset, as the console and CDK write them and
+ * as the deploy action strips them before registering. false and 0 are values, so they are set.
+ */
+export const isSet = (v: unknown): boolean =>
+  v !== undefined &&
+  v !== null &&
+  v !== '' &&
+  !(Array.isArray(v) && v.length === 0) &&
+  !(isObject(v) && Object.keys(v).length === 0);
 const label = (container: Json, i: number) =>
   typeof container['name'] === 'string' && container['name']
     ? `container "${container['name']}"`
@@ -285,7 +326,7 @@ export const RULES: Rule[] = [
         ctx.report(
           'fargate-network-mode',
           ctx.td['networkMode'] !== undefined ? '/networkMode' : '',
-          `"Fargate only supports network mode 'awsvpc'." This one has ${ctx.td['networkMode'] === undefined ? 'none set (bridge)' : JSON.stringify(ctx.td['networkMode'])}.`,
+          `"Fargate only supports network mode 'awsvpc'." This one has ${isSet(ctx.td['networkMode']) ? JSON.stringify(ctx.td['networkMode']) : 'none set (bridge)'}.`,
         );
     },
   },
@@ -298,9 +339,9 @@ export const RULES: Rule[] = [
       if (!ctx.fargate) return;
       const cpu = cpuUnits(ctx.td['cpu']);
       const mem = memoryMiB(ctx.td['memory']);
-      if (ctx.td['cpu'] === undefined)
+      if (!isSet(ctx.td['cpu']))
         ctx.report('fargate-cpu-memory', '', '"Fargate requires that \'cpu\' be defined at the task level."');
-      if (ctx.td['memory'] === undefined)
+      if (!isSet(ctx.td['memory']))
         ctx.report(
           'fargate-cpu-memory',
           '',
@@ -339,7 +380,7 @@ export const RULES: Rule[] = [
     source:
       '"Fargate requires task definition to have execution role ARN to support log driver awslogs." / "... to support ECR images." / "When you are specifying container secrets, you must also specify a value for \'executionRoleArn\'."',
     check(ctx) {
-      if (ctx.td['executionRoleArn']) return;
+      if (isSet(ctx.td['executionRoleArn'])) return;
       ctx.containers.forEach((ct, i) => {
         const log = isObject(ct['logConfiguration']) ? ct['logConfiguration'] : undefined;
         if (ctx.fargate && log?.['logDriver'] === 'awslogs')
@@ -370,7 +411,7 @@ export const RULES: Rule[] = [
     source: `${API}/API_RegisterTaskDefinition.html#ECS-RegisterTaskDefinition-request-executionRoleArn`,
     check(ctx) {
       const r = ctx.td['executionRoleArn'];
-      if (typeof r === 'string' && !PLACEHOLDER.test(r) && !ROLE_ARN.test(r))
+      if (typeof r === 'string' && isSet(r) && !PLACEHOLDER.test(r) && !ROLE_ARN.test(r))
         ctx.report(
           'role-arn',
           '/executionRoleArn',
@@ -391,7 +432,7 @@ export const RULES: Rule[] = [
         const name = String(ct['name'] ?? i + 1);
         const mem = typeof ct['memory'] === 'number' ? ct['memory'] : undefined;
         const res = typeof ct['memoryReservation'] === 'number' ? ct['memoryReservation'] : undefined;
-        if (ctx.td['memory'] === undefined && !mem && !res && !ctx.windows)
+        if (!isSet(ctx.td['memory']) && !mem && !res && !ctx.windows)
           ctx.report(
             'container-memory',
             c(i),
@@ -464,7 +505,7 @@ export const RULES: Rule[] = [
             `${c(i)}/links`,
             `${label(ct, i)}: "Links are not supported when networkMode=${ctx.networkMode}." Links work only in bridge mode.`,
           );
-        if (ct['hostname'] !== undefined && ctx.networkMode === 'awsvpc')
+        if (isSet(ct['hostname']) && ctx.networkMode === 'awsvpc')
           ctx.report(
             'network-mode-features',
             `${c(i)}/hostname`,
@@ -510,7 +551,10 @@ export const RULES: Rule[] = [
               `${at}/condition`,
               `${label(ct, i)}: a ${String(d['condition'])} dependency needs container "${String(d['containerName'])}" to be non-essential (essential: false).`,
             );
-          if (d['condition'] === 'HEALTHY' && !isObject(target['healthCheck']))
+          if (
+            d['condition'] === 'HEALTHY' &&
+            !(isObject(target['healthCheck']) && isSet(target['healthCheck']))
+          )
             ctx.report(
               'depends-on',
               `${at}/condition`,
@@ -566,19 +610,31 @@ export const RULES: Rule[] = [
     title:
       'EFS: transit encryption with IAM authorization or an access point; no root directory with an access point',
     source: `${API}/API_EFSVolumeConfiguration.html; ${API}/API_EFSAuthorizationConfig.html`,
+    controls: [
+      hub(18, 'ECS Task Definitions should use in-transit encryption for EFS volumes'),
+      config('ecs-task-definition-efs-encryption-enabled'),
+      checkov(
+        97,
+        'ECSTaskDefinitionEFSVolumeEncryption',
+        'Ensure Encryption in transit is enabled for EFS volumes in ECS Task definitions',
+      ),
+    ],
     check(ctx) {
       list(ctx.td['volumes']).forEach((v, k) => {
         const efs = isObject(v['efsVolumeConfiguration']) ? v['efsVolumeConfiguration'] : undefined;
         if (!efs) return;
         const auth = isObject(efs['authorizationConfig']) ? efs['authorizationConfig'] : {};
         const at = `/volumes/${k}/efsVolumeConfiguration`;
-        if ((auth['iam'] === 'ENABLED' || auth['accessPointId']) && efs['transitEncryption'] !== 'ENABLED')
+        if (
+          (auth['iam'] === 'ENABLED' || isSet(auth['accessPointId'])) &&
+          efs['transitEncryption'] !== 'ENABLED'
+        )
           ctx.report(
             'efs-encryption',
             at,
             `volume ${JSON.stringify(v['name'])}: transitEncryption must be ENABLED when authorizationConfig uses IAM or an access point.`,
           );
-        if (auth['accessPointId'] && efs['rootDirectory'] !== undefined && efs['rootDirectory'] !== '/')
+        if (isSet(auth['accessPointId']) && isSet(efs['rootDirectory']) && efs['rootDirectory'] !== '/')
           ctx.report(
             'efs-encryption',
             `${at}/rootDirectory`,
@@ -590,16 +646,9 @@ export const RULES: Rule[] = [
   {
     id: 'health-check',
     severity: 'warning',
-    title:
-      'healthCheck: CMD or CMD-SHELL command; interval 5-300, timeout 2-60, retries 1-10, startPeriod 0-300',
-    source: `${API}/API_HealthCheck.html`,
+    title: 'healthCheck: a CMD or CMD-SHELL command, and a timeout shorter than the interval',
+    source: `${API}/API_HealthCheck.html ("The string array must start with CMD ... or CMD-SHELL")`,
     check(ctx) {
-      const bounds: [string, number, number][] = [
-        ['interval', 5, 300],
-        ['timeout', 2, 60],
-        ['retries', 1, 10],
-        ['startPeriod', 0, 300],
-      ];
       ctx.containers.forEach((ct, i) => {
         const hc = isObject(ct['healthCheck']) ? ct['healthCheck'] : undefined;
         if (!hc) return;
@@ -611,15 +660,7 @@ export const RULES: Rule[] = [
             `${at}/command`,
             `${label(ct, i)}: healthCheck.command must start with "CMD" or "CMD-SHELL", e.g. ["CMD-SHELL", "curl -f http://localhost/ || exit 1"].`,
           );
-        for (const [key, min, max] of bounds) {
-          const v = hc[key];
-          if (typeof v === 'number' && (v < min || v > max))
-            ctx.report(
-              'health-check',
-              `${at}/${key}`,
-              `${label(ct, i)}: healthCheck.${key} ${v} is outside ${min}-${max}.`,
-            );
-        }
+        // AWS documents no refusal of a timeout at or above the interval (its otel-collector samples use 6 and 5).
         if (
           typeof hc['timeout'] === 'number' &&
           typeof hc['interval'] === 'number' &&
@@ -630,6 +671,34 @@ export const RULES: Rule[] = [
             `${at}/timeout`,
             `${label(ct, i)}: healthCheck.timeout ${hc['timeout']} should be shorter than interval ${hc['interval']}.`,
           );
+      });
+    },
+  },
+  {
+    id: 'health-check-range',
+    severity: 'error',
+    title: 'healthCheck: interval 5-300, timeout 2-60, retries 1-10, startPeriod 0-300 seconds',
+    source: `${API}/API_HealthCheck.html ("You may specify between 5 and 300 seconds." and the like); RegisterTaskDefinition refuses values outside (aws/amazon-ecs-agent#1344: its test task definition's interval of 1 had to be raised "to satisfy task validation")`,
+    check(ctx) {
+      // AWS's words for each range, from the HealthCheck member docs.
+      const bounds: [key: string, min: number, max: number, words: string][] = [
+        ['interval', 5, 300, 'You may specify between 5 and 300 seconds.'],
+        ['timeout', 2, 60, 'You may specify between 2 and 60 seconds.'],
+        ['retries', 1, 10, 'You may specify between 1 and 10 retries.'],
+        ['startPeriod', 0, 300, 'You can specify between 0 and 300 seconds.'],
+      ];
+      ctx.containers.forEach((ct, i) => {
+        const hc = isObject(ct['healthCheck']) ? ct['healthCheck'] : undefined;
+        if (!hc) return;
+        for (const [key, min, max, words] of bounds) {
+          const v = hc[key];
+          if (typeof v === 'number' && (v < min || v > max))
+            ctx.report(
+              'health-check-range',
+              `${c(i)}/healthCheck/${key}`,
+              `${label(ct, i)}: healthCheck.${key} ${v} is outside ${min}-${max}, and ECS refuses the task definition: "${words}"`,
+            );
+        }
       });
     },
   },
@@ -652,7 +721,7 @@ export const RULES: Rule[] = [
               `${at}/softLimit`,
               `${label(ct, i)}: ulimit ${String(u['name'])} softLimit ${u['softLimit']} is above hardLimit ${u['hardLimit']}.`,
             );
-          if (ctx.fargate && u['name'] !== undefined && u['name'] !== 'nofile')
+          if (ctx.fargate && isSet(u['name']) && u['name'] !== 'nofile')
             ctx.report(
               'ulimits',
               `${at}/name`,
@@ -723,7 +792,7 @@ export const RULES: Rule[] = [
       const rp = isObject(ctx.td['runtimePlatform']) ? ctx.td['runtimePlatform'] : undefined;
       if (!rp) return;
       const os = rp['operatingSystemFamily'];
-      if (rp['cpuArchitecture'] === 'ARM64' && typeof os === 'string' && os !== 'LINUX')
+      if (rp['cpuArchitecture'] === 'ARM64' && typeof os === 'string' && isSet(os) && os !== 'LINUX')
         ctx.report(
           'runtime-platform',
           '/runtimePlatform/cpuArchitecture',
@@ -732,6 +801,7 @@ export const RULES: Rule[] = [
       if (
         ctx.fargate &&
         typeof os === 'string' &&
+        isSet(os) &&
         ![
           'LINUX',
           'WINDOWS_SERVER_2019_FULL',
@@ -757,13 +827,13 @@ export const RULES: Rule[] = [
       const say = (at: string, what: string) =>
         ctx.report('fargate-unsupported', at, `${what} is not supported on Fargate.`);
       if (list(ctx.td['placementConstraints']).length) say('/placementConstraints', 'placementConstraints');
-      if (ctx.td['ipcMode'] !== undefined) say('/ipcMode', 'ipcMode');
-      if (ctx.td['pidMode'] !== undefined && ctx.td['pidMode'] !== 'task')
+      if (isSet(ctx.td['ipcMode'])) say('/ipcMode', 'ipcMode');
+      if (isSet(ctx.td['pidMode']) && ctx.td['pidMode'] !== 'task')
         say('/pidMode', `pidMode ${JSON.stringify(ctx.td['pidMode'])} (only "task")`);
       list(ctx.td['volumes']).forEach((v, k) => {
-        if (v['dockerVolumeConfiguration'] !== undefined)
+        if (isSet(v['dockerVolumeConfiguration']))
           say(`/volumes/${k}/dockerVolumeConfiguration`, 'dockerVolumeConfiguration');
-        if (isObject(v['host']) && v['host']['sourcePath'] !== undefined)
+        if (isObject(v['host']) && isSet(v['host']['sourcePath']))
           say(`/volumes/${k}/host/sourcePath`, 'A host sourcePath volume');
       });
       ctx.containers.forEach((ct, i) => {
@@ -776,10 +846,10 @@ export const RULES: Rule[] = [
           'extraHosts',
           'dockerSecurityOptions',
         ])
-          if (ct[key] !== undefined && ct[key] !== false) say(`${c(i)}/${key}`, `${label(ct, i)}: ${key}`);
+          if (isSet(ct[key]) && ct[key] !== false) say(`${c(i)}/${key}`, `${label(ct, i)}: ${key}`);
         const lp = isObject(ct['linuxParameters']) ? ct['linuxParameters'] : {};
         for (const key of ['devices', 'sharedMemorySize', 'tmpfs', 'maxSwap', 'swappiness'])
-          if (lp[key] !== undefined)
+          if (isSet(lp[key]))
             say(`${c(i)}/linuxParameters/${key}`, `${label(ct, i)}: linuxParameters.${key}`);
         const caps = isObject(lp['capabilities']) ? strings(lp['capabilities']['add']) : [];
         if (caps.some((x) => x !== 'SYS_PTRACE'))
@@ -821,7 +891,7 @@ export const RULES: Rule[] = [
         const options = isObject(log['options']) ? log['options'] : {};
         if (log['logDriver'] === 'awslogs')
           for (const key of ['awslogs-group', 'awslogs-region'])
-            if (options[key] === undefined)
+            if (!isSet(options[key]))
               ctx.report(
                 'log-configuration',
                 `${c(i)}/logConfiguration`,
@@ -846,7 +916,7 @@ export const RULES: Rule[] = [
     check(ctx) {
       if (!ctx.windows) return;
       for (const key of ['pidMode', 'ipcMode'])
-        if (ctx.td[key] !== undefined)
+        if (isSet(ctx.td[key]))
           ctx.report('windows-unsupported', `/${key}`, `${key} is not supported for Windows containers.`);
       ctx.containers.forEach((ct, i) => {
         for (const key of [
@@ -861,7 +931,7 @@ export const RULES: Rule[] = [
           'links',
           'ulimits',
         ])
-          if (ct[key] !== undefined && ct[key] !== false)
+          if (isSet(ct[key]) && ct[key] !== false)
             ctx.report(
               'windows-unsupported',
               `${c(i)}/${key}`,
@@ -887,7 +957,7 @@ export const RULES: Rule[] = [
           );
       });
       list(ctx.td['volumes']).forEach((v, k) => {
-        if (v['efsVolumeConfiguration'] !== undefined)
+        if (isSet(v['efsVolumeConfiguration']))
           ctx.report(
             'bottlerocket-unsupported',
             `/volumes/${k}/efsVolumeConfiguration`,
@@ -923,6 +993,11 @@ export const RULES: Rule[] = [
     severity: 'warning',
     title: 'No privileged containers',
     source: 'AWS Config ecs-containers-nonprivileged; Security Hub ECS.4',
+    controls: [
+      hub(4, 'ECS containers should run as non-privileged'),
+      config('ecs-containers-nonprivileged'),
+      checkov(334, 'ECSContainerPrivilege', 'Ensure ECS containers should run as non-privileged'),
+    ],
     check(ctx) {
       ctx.containers.forEach((ct, i) => {
         if (ct['privileged'] === true)
@@ -939,6 +1014,17 @@ export const RULES: Rule[] = [
     severity: 'warning',
     title: 'No host network, PID or IPC namespaces',
     source: 'Security Hub ECS.17 (host network), checkov CKV_AWS_335 (host PID)',
+    controls: [
+      hub(17, 'ECS task definitions should not use host network mode'),
+      config('ecs-task-definition-network-mode-not-host'),
+      hub(3, "ECS task definitions should not share the host's process namespace"),
+      config('ecs-task-definition-pid-mode-check'),
+      checkov(
+        335,
+        'ECSContainerHostProcess',
+        "Ensure ECS task definitions should not share the host's process namespace",
+      ),
+    ],
     check(ctx) {
       if (ctx.td['networkMode'] === 'host')
         ctx.report(
@@ -957,6 +1043,11 @@ export const RULES: Rule[] = [
     severity: 'notice',
     title: 'Containers name a non-root user',
     source: 'AWS Config ecs-task-definition-nonroot-user',
+    controls: [
+      hub(20, 'ECS Task Definitions should configure non-root users in Linux container definitions'),
+      config('ecs-task-definition-linux-user-non-root'),
+      config('ecs-task-definition-nonroot-user'),
+    ],
     check(ctx) {
       if (ctx.windows) return;
       ctx.containers.forEach((ct, i) => {
@@ -971,6 +1062,18 @@ export const RULES: Rule[] = [
     severity: 'notice',
     title: 'Read-only root file systems',
     source: 'AWS Config ecs-containers-readonly-access; Security Hub ECS.5',
+    controls: [
+      hub(
+        5,
+        'ECS task definitions should configure containers to be limited to read-only access to root filesystems',
+      ),
+      config('ecs-containers-readonly-access'),
+      checkov(
+        336,
+        'ECSContainerReadOnlyRoot',
+        'Ensure ECS containers are limited to read-only access to root filesystems',
+      ),
+    ],
     check(ctx) {
       if (ctx.windows) return;
       ctx.containers.forEach((ct, i) => {
@@ -988,6 +1091,10 @@ export const RULES: Rule[] = [
     severity: 'warning',
     title: 'No secrets in plain environment variables',
     source: 'AWS Config ecs-no-environment-secrets; Security Hub ECS.8; trivy AVD-AWS-0036',
+    controls: [
+      hub(8, 'Secrets should not be passed as container environment variables'),
+      config('ecs-no-environment-secrets'),
+    ],
     check(ctx) {
       ctx.containers.forEach((ct, i) => {
         list(ct['environment']).forEach((e, j) => {
@@ -1014,8 +1121,15 @@ export const RULES: Rule[] = [
     severity: 'warning',
     title: 'Task role and execution role differ',
     source: 'checkov CKV_AWS_249',
+    controls: [
+      checkov(
+        249,
+        'ECSTaskDefinitionRoleCheck',
+        'Ensure that the Execution Role ARN and the Task Role ARN are different in ECS Task definitions',
+      ),
+    ],
     check(ctx) {
-      if (ctx.td['taskRoleArn'] && ctx.td['taskRoleArn'] === ctx.td['executionRoleArn'])
+      if (isSet(ctx.td['taskRoleArn']) && ctx.td['taskRoleArn'] === ctx.td['executionRoleArn'])
         ctx.report(
           'task-role-is-execution-role',
           '/taskRoleArn',

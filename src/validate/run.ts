@@ -214,6 +214,15 @@ export function toSarif(result: RunResult, root = ''): object {
               helpUri: docsFor(r.id),
               help: { text: `${r.title}. Source: ${r.source}` },
               defaultConfiguration: { level: levels[r.severity] },
+              // Code scanning shows and filters by tags; the controls say which scanner's check it is.
+              ...(r.controls?.length
+                ? {
+                    properties: {
+                      tags: ['security', ...new Set(r.controls.map((x) => x.id))],
+                      controls: r.controls.map((x) => ({ ...x })),
+                    },
+                  }
+                : {}),
             })),
           },
         },

@@ -1,12 +1,16 @@
 // Each validator rule fires on a definition that breaks it, at the value it is about, and stays quiet
 // on a good Fargate definition; YAML positions, ignores, profiles and the describe-output mode.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { readConfig } from '../../src/validate/config.js';
 import type { Profile } from '../../src/validate/findings.js';
 import { RULES } from '../../src/validate/rules.js';
+import { toSarif } from '../../src/validate/run.js';
 import { nearest } from '../../src/validate/shape-check.js';
 import { preloadYaml } from '../../src/validate/source.js';
 import { validateText } from '../../src/validate/validate.js';
+import { ROOT } from '../harness/runner.js';
 
 type Json = Record<string, unknown>;
 beforeAll(preloadYaml);
@@ -95,6 +99,11 @@ const CASES: [rule: string, td: unknown, pointer: string, profile?: Profile][] =
     'health-check',
     app({ healthCheck: { command: ['curl', 'x'], timeout: 90 } }),
     '/containerDefinitions/0/healthCheck/command',
+  ],
+  [
+    'health-check-range',
+    app({ healthCheck: { command: ['CMD', 'true'], interval: 1 } }),
+    '/containerDefinitions/0/healthCheck/interval',
   ],
   [
     'ulimits',
@@ -228,6 +237,259 @@ describe('network-mode', () => {
     ]);
     // The docs' "<default>" means leaving it out; the string "default" is not a value the API has.
     expect(rules(windowsEc2('default'))).toEqual(['shape-enum']);
+  });
+});
+
+describe('empty means unset', () => {
+  // What the console and CDK write for parameters left blank; the deploy action strips them.
+  const windowsEc2 = (over: Json): Json => ({
+    ...app(over),
+    requiresCompatibilities: ['EC2'],
+    runtimePlatform: { operatingSystemFamily: 'WINDOWS_SERVER_2022_CORE' },
+  });
+  const efs = (config: Json): Json => ({
+    ...GOOD,
+    volumes: [
+      {
+        name: 'd',
+        efsVolumeConfiguration: { fileSystemId: 'fs-1', transitEncryption: 'ENABLED', ...config },
+      },
+    ],
+  });
+  test.each<[rule: string, td: Json, profile?: Profile]>([
+    [
+      'fargate-unsupported',
+      app({
+        links: [],
+        dockerSecurityOptions: [],
+        volumesFrom: [],
+        dnsServers: [],
+        dnsSearchDomains: [],
+        extraHosts: [],
+        linuxParameters: { devices: [], tmpfs: [], capabilities: { add: [], drop: [] } },
+        ulimits: [{ name: '', softLimit: 1024, hardLimit: 1024 }],
+      }),
+    ],
+    [
+      'fargate-unsupported',
+      {
+        ...GOOD,
+        ipcMode: '',
+        pidMode: '',
+        placementConstraints: [],
+        volumes: [{ name: 'v', host: { sourcePath: '' }, dockerVolumeConfiguration: {} }],
+      },
+    ],
+    ['network-mode-features', app({ hostname: '', links: [] })],
+    ['role-arn', { ...GOOD, executionRoleArn: '', containerDefinitions: [{ name: 'a', image: 'nginx' }] }],
+    ['task-role-is-execution-role', { ...GOOD, taskRoleArn: '', executionRoleArn: '' }],
+    ['efs-encryption', efs({ rootDirectory: '', authorizationConfig: { accessPointId: 'fsap-1' } })],
+    ['efs-encryption', efs({ transitEncryption: 'DISABLED', authorizationConfig: { accessPointId: '' } })],
+    [
+      'runtime-platform',
+      { ...GOOD, runtimePlatform: { cpuArchitecture: 'ARM64', operatingSystemFamily: '' } },
+    ],
+    [
+      'windows-unsupported',
+      windowsEc2({
+        user: '',
+        readonlyRootFilesystem: false,
+        linuxParameters: {},
+        links: [],
+        ulimits: [],
+        dnsServers: [],
+        extraHosts: [],
+      }),
+    ],
+    [
+      'windows-unsupported',
+      {
+        ...windowsEc2({ user: undefined, readonlyRootFilesystem: undefined }),
+        pidMode: '',
+        ipcMode: '',
+      },
+    ],
+    [
+      'bottlerocket-unsupported',
+      { ...GOOD, requiresCompatibilities: ['EC2'], volumes: [{ name: 'v', efsVolumeConfiguration: {} }] },
+      'bottlerocket',
+    ],
+  ])('%s: empty values are not reported as set', (...row) => {
+    const [rule, td, profile] = row;
+    expect(run(td, profile).filter((f) => f.rule === rule)).toEqual([]);
+  });
+
+  test('a Fargate definition with links: [] and dockerSecurityOptions: [] is clean', () => {
+    expect(run(app({ links: [], dockerSecurityOptions: [], volumesFrom: [] }))).toEqual([]);
+  });
+
+  test('the same keys with values are still reported', () => {
+    const rules = run(app({ links: ['db'], dockerSecurityOptions: ['no-new-privileges'], hostname: 'web' }))
+      .filter((f) => f.rule === 'fargate-unsupported' || f.rule === 'network-mode-features')
+      .map((f) => f.pointer);
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        '/containerDefinitions/0/links',
+        '/containerDefinitions/0/dockerSecurityOptions',
+        '/containerDefinitions/0/hostname',
+      ]),
+    );
+  });
+
+  test('a required parameter left empty is missing, as it is once deploy strips it', () => {
+    const found = (td: Json) => run(td).map((f) => `${f.rule} ${f.message}`);
+    expect(found({ ...GOOD, cpu: '', memory: '' })).toEqual(
+      expect.arrayContaining([
+        'fargate-cpu-memory "Fargate requires that \'cpu\' be defined at the task level."',
+        'fargate-cpu-memory "Fargate requires that \'memory\' be defined at the task level."',
+      ]),
+    );
+    expect(found({ ...GOOD, requiresCompatibilities: ['EC2'], memory: '' })).toContain(
+      `container-memory "Invalid setting for container 'app'. At least one of 'memory' or 'memoryReservation' must be specified."`,
+    );
+    expect(found({ ...GOOD, executionRoleArn: '' })).toContain(
+      'execution-role container "app": "Fargate requires task definition to have execution role ARN to support log driver awslogs."',
+    );
+    expect(
+      found(
+        app({
+          logConfiguration: {
+            logDriver: 'awslogs',
+            options: { 'awslogs-group': '', 'awslogs-region': 'us-east-1' },
+          },
+        }),
+      ),
+    ).toContain('log-configuration container "app": the awslogs driver needs the option awslogs-group.');
+  });
+
+  test('an empty networkMode is the default (bridge), which Fargate refuses', () => {
+    const hit = run({ ...GOOD, networkMode: '' }).find((f) => f.rule === 'fargate-network-mode');
+    expect(hit).toMatchObject({ pointer: '/networkMode', severity: 'error' });
+    expect(hit!.message).toContain('This one has none set (bridge).');
+  });
+
+  test('isSet: undefined, null, "", [] and {} are unset; false, 0 and values are set', async () => {
+    const { isSet } = await import('../../src/validate/rules.js');
+    expect([undefined, null, '', [], {}].map(isSet)).toEqual([false, false, false, false, false]);
+    expect([false, 0, ' ', ['a'], { a: 1 }, 'x'].map(isSet)).toEqual([true, true, true, true, true, true]);
+  });
+});
+
+describe('health-check-range', () => {
+  const hc = (healthCheck: Json) => run(app({ healthCheck: { command: ['CMD', 'true'], ...healthCheck } }));
+  test.each([
+    ['interval', 1, '5-300', 'You may specify between 5 and 300 seconds.'],
+    ['interval', 301, '5-300', 'You may specify between 5 and 300 seconds.'],
+    ['timeout', 1, '2-60', 'You may specify between 2 and 60 seconds.'],
+    ['timeout', 61, '2-60', 'You may specify between 2 and 60 seconds.'],
+    ['retries', 0, '1-10', 'You may specify between 1 and 10 retries.'],
+    ['retries', 11, '1-10', 'You may specify between 1 and 10 retries.'],
+    ['startPeriod', -1, '0-300', 'You can specify between 0 and 300 seconds.'],
+    ['startPeriod', 301, '0-300', 'You can specify between 0 and 300 seconds.'],
+  ])('%s %d: an error, since ECS refuses it', (key, value, range, words) => {
+    const hits = hc({ interval: 300, timeout: 2, [key]: value }).filter(
+      (f) => f.rule === 'health-check-range',
+    );
+    expect(hits).toEqual([
+      expect.objectContaining({
+        severity: 'error',
+        pointer: `/containerDefinitions/0/healthCheck/${key}`,
+        message: `container "app": healthCheck.${key} ${value} is outside ${range}, and ECS refuses the task definition: "${words}"`,
+      }),
+    ]);
+  });
+
+  test('the bounds themselves are accepted', () => {
+    expect(hc({ interval: 5, timeout: 2, retries: 1, startPeriod: 0 })).toEqual([]);
+    expect(hc({ interval: 300, timeout: 60, retries: 10, startPeriod: 300 })).toEqual([]);
+  });
+
+  test('a timeout not shorter than the interval stays a health-check warning, and so does the command', () => {
+    const found = hc({ interval: 5, timeout: 6 }).map((f) => [f.rule, f.severity, f.pointer]);
+    expect(found).toEqual([['health-check', 'warning', '/containerDefinitions/0/healthCheck/timeout']]);
+    const command = run(app({ healthCheck: { command: ['/healthcheck'] } })).map((f) => [f.rule, f.severity]);
+    expect(command).toEqual([['health-check', 'warning']]);
+  });
+});
+
+describe('controls', () => {
+  // As verified against the Security Hub ECS controls page, the AWS Config managed rule pages and Checkov's sources.
+  const MAPPED: Record<string, string[]> = {
+    'efs-encryption': ['ECS.18', 'ecs-task-definition-efs-encryption-enabled', 'CKV_AWS_97'],
+    privileged: ['ECS.4', 'ecs-containers-nonprivileged', 'CKV_AWS_334'],
+    'host-namespaces': [
+      'ECS.17',
+      'ecs-task-definition-network-mode-not-host',
+      'ECS.3',
+      'ecs-task-definition-pid-mode-check',
+      'CKV_AWS_335',
+    ],
+    'root-user': ['ECS.20', 'ecs-task-definition-linux-user-non-root', 'ecs-task-definition-nonroot-user'],
+    'read-only-root': ['ECS.5', 'ecs-containers-readonly-access', 'CKV_AWS_336'],
+    'plaintext-secret': ['ECS.8', 'ecs-no-environment-secrets'],
+    'task-role-is-execution-role': ['CKV_AWS_249'],
+  };
+
+  test('the security rules carry the controls they match, and no other rule has any', () => {
+    const mapped = Object.fromEntries(
+      RULES.filter((r) => r.controls).map((r) => [r.id, r.controls!.map((x) => x.id)]),
+    );
+    expect(mapped).toEqual(MAPPED);
+    for (const x of RULES.flatMap((r) => r.controls ?? []))
+      expect(`${x.framework} ${x.id} ${x.url}`).toMatch(
+        /^(AWS Security Hub ECS\.(\d+) https:\/\/docs\.aws\.amazon\.com\/securityhub\/latest\/userguide\/ecs-controls\.html#ecs-\2|AWS Config ([a-z-]+) https:\/\/docs\.aws\.amazon\.com\/config\/latest\/developerguide\/\3\.html|Checkov CKV_AWS_\d+ https:\/\/github\.com\/bridgecrewio\/checkov\/blob\/main\/checkov\/terraform\/checks\/resource\/aws\/ECS\w+\.py)$/,
+      );
+  });
+
+  test('SARIF rules carry them as tags and controls in their property bag', () => {
+    const findings = run({ ...app({ privileged: true }), requiresCompatibilities: ['EC2'] });
+    const sarif = toSarif({
+      files: ['td.json'],
+      findings,
+      counts: { error: 0, warning: 0, notice: 0 },
+      ignored: [],
+    }) as {
+      runs: {
+        tool: { driver: { rules: { id: string; properties?: { tags: string[]; controls: unknown[] } }[] } };
+        results: { ruleId: string }[];
+      }[];
+    };
+    const rules = sarif.runs[0]!.tool.driver.rules;
+    const privileged = rules.find((r) => r.id === 'privileged')!;
+    expect(privileged.properties).toEqual({
+      tags: ['security', 'ECS.4', 'ecs-containers-nonprivileged', 'CKV_AWS_334'],
+      controls: [
+        expect.objectContaining({
+          framework: 'AWS Security Hub',
+          id: 'ECS.4',
+          title: 'ECS containers should run as non-privileged',
+        }),
+        expect.objectContaining({ framework: 'AWS Config', id: 'ecs-containers-nonprivileged' }),
+        expect.objectContaining({ framework: 'Checkov', id: 'CKV_AWS_334' }),
+      ],
+    });
+    expect(sarif.runs[0]!.results.map((r) => r.ruleId)).toContain('privileged');
+    // Rules without controls keep a bare descriptor: no empty property bag, no security tag.
+    expect(
+      rules
+        .filter((r) => r.properties)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(Object.keys(MAPPED).sort());
+    // SARIF 2.1.0: tags are unique strings.
+    for (const r of rules.filter((x) => x.properties))
+      expect(new Set(r.properties!.tags).size).toBe(r.properties!.tags.length);
+  });
+
+  test("the rule docs list each rule's controls with links", () => {
+    const doc = readFileSync(join(ROOT, 'docs', 'validate-rules.md'), 'utf8');
+    const section = (id: string) => doc.split(`### ${id}\n`)[1]!.split('\n### ')[0]!;
+    expect(section('privileged')).toContain(
+      '- Controls: AWS Security Hub [ECS.4](https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-4) (ECS containers should run as non-privileged); AWS Config [ecs-containers-nonprivileged](https://docs.aws.amazon.com/config/latest/developerguide/ecs-containers-nonprivileged.html); Checkov [CKV_AWS_334]',
+    );
+    for (const [id, ids] of Object.entries(MAPPED))
+      for (const x of ids) expect(section(id)).toContain(`[${x}](`);
+    expect(section('health-check-range')).not.toContain('Controls:');
   });
 });
 
