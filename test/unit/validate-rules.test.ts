@@ -168,6 +168,7 @@ const CASES: [rule: string, td: unknown, pointer: string, profile?: Profile][] =
     '',
   ],
   ['not-a-task-definition', '"just a string"', ''],
+  ['container-definitions-only', GOOD['containerDefinitions'], ''],
   ['syntax', '{"family": }', ''],
 ];
 
