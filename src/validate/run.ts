@@ -89,7 +89,10 @@ export async function validateFiles(options: RunOptions): Promise<RunResult> {
   for (const file of unique) {
     const path = isAbsolute(file) ? file : join(options.cwd, file);
     const profile =
-      config?.files.find((f) => matches(f.match, file))?.profile ?? options.profile ?? config?.profile;
+      config?.files.find((f) => f.profile && matches(f.match, file))?.profile ??
+      options.profile ??
+      config?.profile;
+    const fragment = config?.files.find((f) => f.fragment !== undefined && matches(f.match, file))?.fragment;
     const ignore = (config?.ignore ?? []).filter((i) => matches(i.files, file));
     const whole = (rule: string, message: string) =>
       findings.push({
@@ -123,6 +126,7 @@ export async function validateFiles(options: RunOptions): Promise<RunResult> {
       ...(profile ? { profile } : {}),
       ...((options.normalize ?? config?.normalize) ? { normalize: true } : {}),
       ...(config ? { severity: config.severity } : {}),
+      ...(fragment ? { fragment } : {}),
       ignore,
     });
     findings.push(...found);

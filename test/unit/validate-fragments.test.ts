@@ -2,10 +2,14 @@
 // fragments: the containers are checked with every container rule, on the lines of the file; the
 // task-level checks are left out and said once.
 import { readFileSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import type { Finding, Profile } from '../../src/validate/findings.js';
+import { readConfig } from '../../src/validate/config.js';
 import { RULES } from '../../src/validate/rules.js';
+import { validateFiles } from '../../src/validate/run.js';
 import { preloadYaml } from '../../src/validate/source.js';
 import { type ValidateOptions, validateText } from '../../src/validate/validate.js';
 import { ROOT } from '../harness/runner.js';
@@ -244,6 +248,39 @@ describe('a task definition fragment', () => {
       validateText(text, { file: 'td.json' }),
     );
     expect(validateText(text, { file: 'td.json' })).toEqual([]);
+  });
+});
+
+describe('.ecs-shipyard.yml marks fragments per glob', () => {
+  test('validate.files[].fragment: the matching files are judged as fragments, the others are not', async () => {
+    const ws = await mkdtemp(join(tmpdir(), 'validate-fragments-'));
+    await mkdir(join(ws, 'fragments'));
+    await copyFile(join(DIR, 'fragment.json'), join(ws, 'fragments', 'web.json'));
+    await copyFile(join(DIR, 'fragment.json'), join(ws, 'web.json'));
+    await writeFile(
+      join(ws, '.ecs-shipyard.yml'),
+      'validate:\n  files:\n    - match: fragments/*.json\n      fragment: true\n',
+    );
+    const result = await validateFiles({ cwd: ws, patterns: ['**/*.json'] });
+    const of = (file: string) =>
+      result.findings.filter((f) => f.file === file).map((f) => `${f.severity} ${f.rule}`);
+    expect(of('fragments/web.json')).toEqual([`notice ${ONLY}`]);
+    expect(of('web.json')).toEqual(['error shape-required', 'error container-memory']);
+  });
+
+  test('a fragment entry needs no profile; a wrong value is refused', async () => {
+    const { parse } = await import('yaml');
+    const read = (text: string) => readConfig(parse(text), '.ecs-shipyard.yml');
+    expect(read('validate:\n  files: [{ match: a/*, fragment: true }]').files).toEqual([
+      { match: 'a/*', fragment: true },
+    ]);
+    expect(read('validate:\n  files: [{ match: a/*, profile: windows }]').files).toEqual([
+      { match: 'a/*', profile: 'windows' },
+    ]);
+    expect(() => read('validate:\n  files: [{ match: a/*, fragment: "yes" }]')).toThrow(
+      'validate.files[0].fragment must be true or false.',
+    );
+    expect(() => read('validate:\n  files: [{ match: a/* }]')).toThrow(/validate\.files\[0\]\.profile is/);
   });
 });
 
