@@ -146,6 +146,11 @@ ${r.title}.
           ? `
 - Profiles: ${r.profiles.join(', ')}`
           : ''
+      }${
+        r.needs
+          ? `
+- On container definitions alone or a fragment: ${r.needs === 'task' ? 'left to the task definition' : `runs only with ${r.needs.join(' and ')} present`}`
+          : ''
       }
 - Source: ${r.source}${
         r.controls?.length

@@ -10,6 +10,8 @@
  *     files:
  *       - match: windows/**
  *         profile: windows
+ *       - match: deploy/fragments/*.json
+ *         fragment: true     # completed by a later step: family and task fields may be left out
  *     ignore:
  *       - rule: plaintext-secret
  *         files: legacy/*.json
@@ -26,7 +28,8 @@ export interface ValidateConfig {
   normalize?: boolean;
   placeholders?: PlaceholderMode;
   severity: Record<string, Severity | 'off'>;
-  files: { match: string; profile: Profile }[];
+  /** Per glob: a profile, and/or that the files are fragments a later step completes. */
+  files: { match: string; profile?: Profile; fragment?: boolean }[];
   ignore: { rule: string; files: string; reason: string }[];
 }
 
@@ -85,10 +88,14 @@ export function readConfig(doc: unknown, where: string): ValidateConfig {
   };
   entries('files').forEach((f, i) => {
     if (typeof f['match'] !== 'string') fail(`validate.files[${i}].match must be a glob.`);
-    config.files.push({
-      match: f['match'] as string,
-      profile: profile(f['profile'], `validate.files[${i}].profile`),
-    });
+    if (f['fragment'] !== undefined && typeof f['fragment'] !== 'boolean')
+      fail(`validate.files[${i}].fragment must be true or false.`);
+    const entry: ValidateConfig['files'][number] = { match: f['match'] as string };
+    // A profile is what an entry is for, unless it marks fragments.
+    if (f['profile'] !== undefined || f['fragment'] === undefined)
+      entry.profile = profile(f['profile'], `validate.files[${i}].profile`);
+    if (f['fragment'] !== undefined) entry.fragment = f['fragment'] as boolean;
+    config.files.push(entry);
   });
   entries('ignore').forEach((f, i) => {
     const reason = f['reason'];

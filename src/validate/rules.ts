@@ -41,6 +41,12 @@ export interface Rule {
   profiles?: readonly Profile[];
   /** The security controls this rule checks, in whole or in part. */
   controls?: readonly Control[];
+  /**
+   * The task-level fields whose absence (or default) the rule judges, or 'task' for the whole task
+   * definition. On a file that holds only container definitions (or a fragment a later step completes),
+   * absent is not absent in the task: the rule runs there only when all of them are present.
+   */
+  needs?: 'task' | readonly string[];
   check?(ctx: RuleContext): void;
 }
 
@@ -128,6 +134,14 @@ export const RULES: Rule[] = [
     source: `${API}/API_RegisterTaskDefinition.html`,
   },
   {
+    id: 'container-definitions-only',
+    severity: 'notice',
+    title:
+      "A file of container definitions alone (Terraform's container_definitions) is checked as containers; the task-level checks are left to the task definition it goes into",
+    source:
+      'registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ecs_task_definition (container_definitions)',
+  },
+  {
     id: 'describe-output',
     severity: 'error',
     title: 'No fields that only DescribeTaskDefinition returns, and no nulls',
@@ -147,6 +161,7 @@ export const RULES: Rule[] = [
     severity: 'error',
     title: 'The whole definition is at most 64 KiB',
     source: '"Actual length: ... Max allowed length is \'65536\' bytes." (RegisterTaskDefinition)',
+    needs: 'task',
     check(ctx) {
       if (ctx.bytes > 65_536)
         ctx.report(
@@ -321,6 +336,7 @@ export const RULES: Rule[] = [
     severity: 'error',
     title: 'Fargate needs awsvpc',
     source: '"Fargate only supports network mode \'awsvpc\'." (RegisterTaskDefinition)',
+    needs: ['networkMode'],
     check(ctx) {
       if (ctx.fargate && ctx.networkMode !== 'awsvpc')
         ctx.report(
@@ -335,6 +351,7 @@ export const RULES: Rule[] = [
     severity: 'error',
     title: 'Fargate: task cpu and memory set, and a combination Fargate offers',
     source: `${DG}/fargate-tasks-services.html#fargate-tasks-size; "Fargate requires that 'cpu' be defined at the task level."`,
+    needs: ['cpu', 'memory'],
     check(ctx) {
       if (!ctx.fargate) return;
       const cpu = cpuUnits(ctx.td['cpu']);
@@ -379,6 +396,7 @@ export const RULES: Rule[] = [
     title: 'An execution role where awslogs, private ECR images or secrets need one',
     source:
       '"Fargate requires task definition to have execution role ARN to support log driver awslogs." / "... to support ECR images." / "When you are specifying container secrets, you must also specify a value for \'executionRoleArn\'."',
+    needs: ['executionRoleArn'],
     check(ctx) {
       if (isSet(ctx.td['executionRoleArn'])) return;
       ctx.containers.forEach((ct, i) => {
@@ -426,6 +444,7 @@ export const RULES: Rule[] = [
       'Without task memory every container sets memory or memoryReservation; container memory fits the task',
     source:
       "\"Invalid setting for container 'X'. At least one of 'memory' or 'memoryReservation' must be specified.\" / \"The 'memory' setting for container 'X' is greater than for the task.\"",
+    needs: ['memory'],
     check(ctx) {
       const task = memoryMiB(ctx.td['memory']);
       ctx.containers.forEach((ct, i) => {
@@ -571,6 +590,7 @@ export const RULES: Rule[] = [
     severity: 'error',
     title: 'mountPoints name declared volumes; volumesFrom names containers; volume names unique',
     source: `${API}/API_MountPoint.html (sourceVolume "must match the name of a volume")`,
+    needs: ['volumes'],
     check(ctx) {
       const volumes = list(ctx.td['volumes']);
       const names = new Set<unknown>();

@@ -99,7 +99,10 @@ export async function validateFiles(options: RunOptions): Promise<RunResult> {
   for (const file of unique) {
     const path = isAbsolute(file) ? file : join(options.cwd, file);
     const profile =
-      config?.files.find((f) => matches(f.match, file))?.profile ?? options.profile ?? config?.profile;
+      config?.files.find((f) => f.profile && matches(f.match, file))?.profile ??
+      options.profile ??
+      config?.profile;
+    const fragment = config?.files.find((f) => f.fragment !== undefined && matches(f.match, file))?.fragment;
     const ignore = (config?.ignore ?? []).filter((i) => matches(i.files, file));
     // What keeps a file from being judged is one finding for that file; the run goes on.
     const whole = (rule: string, message: string, at?: SourcePosition) =>
@@ -149,6 +152,7 @@ export async function validateFiles(options: RunOptions): Promise<RunResult> {
         ...((options.normalize ?? config?.normalize) ? { normalize: true } : {}),
         placeholders: options.placeholders ?? config?.placeholders ?? 'allow',
         ...(config ? { severity: config.severity } : {}),
+        ...(fragment ? { fragment } : {}),
         ignore,
       });
       findings.push(...found);

@@ -36,10 +36,43 @@ export interface ValidateOptions {
    * is what will be registered.
    */
   placeholders?: PlaceholderMode;
+  /**
+   * The file is a fragment that a later step completes (no family of its own): a missing family is not
+   * an error, and the rules that judge absent task fields run only on the fields it has. Without it, an
+   * object is judged as the RegisterTaskDefinition input it claims to be. (An array of container
+   * definitions is always judged this way.)
+   */
+  fragment?: boolean;
 }
 
 const MAX_TEXT = 1024 * 1024;
 const DEFAULTS = new Map(RULES.map((r) => [r.id, r] as const));
+const CONTAINER = SHAPE.structs['ContainerDefinition']!;
+
+/**
+ * An array of container definitions (Terraform's container_definitions, jsonencode'd or in YAML): every
+ * item an object whose keys are mostly ContainerDefinition members, and some item with a name or image.
+ */
+function isContainerList(v: unknown[]): v is Json[] {
+  const looksLike = (item: unknown) => {
+    if (!isObject(item)) return false;
+    const keys = Object.keys(item);
+    return keys.filter((k) => k in CONTAINER.members).length * 2 > keys.length;
+  };
+  return v.length > 0 && v.every(looksLike) && v.some((x) => isObject(x) && ('name' in x || 'image' in x));
+}
+
+/** The request shape with family not required: for a file that leaves it to the task definition it goes into. */
+const FRAGMENT_SHAPE: typeof SHAPE = {
+  ...SHAPE,
+  structs: {
+    ...SHAPE.structs,
+    [SHAPE.root]: {
+      ...SHAPE.structs[SHAPE.root]!,
+      required: SHAPE.structs[SHAPE.root]!.required.filter((k) => k !== 'family'),
+    },
+  },
+};
 
 export function validateText(text: string, options: ValidateOptions): Finding[] {
   const findings: Finding[] = [];
@@ -94,17 +127,24 @@ export function validateText(text: string, options: ValidateOptions): Finding[] 
   }
   // Placeholders are judged as filled: nothing but the placeholder rule reports on their values.
   let holes: Placeholder[] = [];
+  // A file of container definitions alone is judged as the containerDefinitions of a task definition;
+  // the pointers of its findings are those of the file (/1/image, not /containerDefinitions/1/image).
+  const containerList = Array.isArray(parsed.value) && isContainerList(parsed.value);
   const report = (
     rule: string,
-    pointer: string,
+    where: string,
     message: string,
     severity?: Severity,
-    where?: SourcePosition,
+    position?: SourcePosition,
   ) => {
     const configured = options.severity?.[rule];
     if (configured === 'off') return;
-    if (rule !== 'template-placeholder' && coveredBy(holes, pointer)) return;
-    const at = where ?? positionOf(parsed.positions, pointer);
+    if (rule !== 'template-placeholder' && coveredBy(holes, where)) return;
+    const pointer =
+      containerList && /^\/containerDefinitions(\/|$)/.test(where)
+        ? where.slice('/containerDefinitions'.length)
+        : where;
+    const at = position ?? positionOf(parsed.positions, pointer);
     const ignored = parsed.ignores.get(at.line);
     if (ignored?.rules.includes(rule) || options.ignore?.some((i) => i.rule === rule)) return;
     findings.push({
@@ -131,13 +171,13 @@ export function validateText(text: string, options: ValidateOptions): Finding[] 
     );
   }
 
-  let td = parsed.value;
+  let td = containerList ? { containerDefinitions: parsed.value } : parsed.value;
   let base = '';
   if (Array.isArray(td)) {
     report(
       'not-a-task-definition',
       '',
-      `The file holds a JSON array (${td.length} items); a task definition file holds one object.`,
+      `The file holds a JSON array (${td.length} items); a task definition file holds one object (or an array of container definitions, as Terraform's container_definitions).`,
     );
     return findings;
   }
@@ -214,9 +254,34 @@ export function validateText(text: string, options: ValidateOptions): Finding[] 
     ? (definition['containerDefinitions'] as unknown[]).filter(isObject)
     : [];
 
-  checkShape(SHAPE, `struct:${SHAPE.root}`, definition, base, (rule, pointer, message) =>
-    report(rule, pointer, message),
-  );
+  // Container definitions alone, or a fragment that leaves family to a later step: what the file does
+  // not hold is not judged absent, and that is said once.
+  const fragment = containerList || options.fragment === true;
+  if (containerList) {
+    checkShape(SHAPE, 'list:struct:ContainerDefinition', parsed.value, '', (rule, pointer, message) =>
+      report(rule, pointer, message),
+    );
+    report(
+      'container-definitions-only',
+      '',
+      "This file holds only container definitions (as Terraform's container_definitions does): the task-level checks — family, task cpu and memory, network mode, compatibilities — are left to the task definition it goes into.",
+    );
+  } else {
+    checkShape(
+      fragment ? FRAGMENT_SHAPE : SHAPE,
+      `struct:${SHAPE.root}`,
+      definition,
+      base,
+      (rule, pointer, message) => report(rule, pointer, message),
+    );
+    const absent = fragment ? missing(definition) : [];
+    if (absent.length)
+      report(
+        'container-definitions-only',
+        base,
+        `This file is a task definition fragment that a later step completes: ${words(absent)} ${absent.length > 1 ? 'are' : 'is'} left to the task definition it becomes, and so are the checks that need ${absent.length > 1 ? 'them' : 'it'}.`,
+      );
+  }
 
   const profile = options.profile ?? 'auto';
   const compat = Array.isArray(definition['requiresCompatibilities'])
@@ -243,6 +308,12 @@ export function validateText(text: string, options: ValidateOptions): Finding[] 
   };
   for (const rule of RULES) {
     if (rule.profiles && !rule.profiles.includes(profile)) continue;
+    if (
+      fragment &&
+      rule.needs &&
+      (rule.needs === 'task' || rule.needs.some((k) => definition[k] === undefined))
+    )
+      continue;
     rule.check?.(ctx);
   }
   return dedupe(findings);
@@ -263,6 +334,15 @@ function brief(v: unknown): string {
   const json = JSON.stringify(v) ?? String(v);
   return json.length > 80 ? `${json.slice(0, 77)}…` : json;
 }
+
+/** Family and the task fields the rules need that a fragment leaves out. */
+function missing(definition: Json): string[] {
+  const needed = RULES.flatMap((r) => (Array.isArray(r.needs) ? (r.needs as readonly string[]) : []));
+  return [...new Set(['family', ...needed])].filter((k) => definition[k] === undefined);
+}
+
+const words = (list: string[]) =>
+  list.length > 1 ? `${list.slice(0, -1).join(', ')} and ${list.at(-1)!}` : (list[0] ?? '');
 
 function dedupe(findings: Finding[]): Finding[] {
   const seen = new Set<string>();

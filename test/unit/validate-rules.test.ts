@@ -177,6 +177,7 @@ const CASES: [rule: string, td: unknown, pointer: string, profile?: Profile][] =
     '',
   ],
   ['not-a-task-definition', '"just a string"', ''],
+  ['container-definitions-only', GOOD['containerDefinitions'], ''],
   ['syntax', '{"family": }', ''],
   ['duplicate-key', `{"family": "old", ${JSON.stringify(GOOD).slice(1)}`, '/family'],
 ];
