@@ -149,7 +149,9 @@ export function parseJson(text: string, options: { positions?: boolean } = {}): 
     return Number(m[0]);
   };
 
-  const parseValue = (pointer: string, depth: number): unknown => {
+  // `again`: under a repeated key, whose last copy wins — its positions replace the first copy's (keys
+  // set theirs as they are read; array items are cleared first).
+  const parseValue = (pointer: string, depth: number, again = false): unknown => {
     if (depth > MAX_DEPTH) fail(TOO_DEEP);
     skipWs();
     if (record && !positions.has(pointer)) positions.set(pointer, where(i));
@@ -186,7 +188,7 @@ export function parseJson(text: string, options: { positions?: boolean } = {}): 
         if (text[i] !== ':') fail(`expected ':' after key ${JSON.stringify(key)}, ${describeHere()}`);
         i++;
         Object.defineProperty(obj, key, {
-          value: parseValue(child, depth + 1),
+          value: parseValue(child, depth + 1, again || before !== undefined),
           enumerable: true,
           writable: true,
           configurable: true,
@@ -214,7 +216,8 @@ export function parseJson(text: string, options: { positions?: boolean } = {}): 
       for (;;) {
         skipWs();
         if (text[i] === ']') fail('trailing comma in array');
-        arr.push(parseValue(`${pointer}/${arr.length}`, depth + 1));
+        if (again && record) positions.delete(`${pointer}/${arr.length}`);
+        arr.push(parseValue(`${pointer}/${arr.length}`, depth + 1, again));
         skipWs();
         if (text[i] === ',') {
           i++;

@@ -20,28 +20,41 @@ export interface Placeholder {
   token: string | undefined;
   /** What it stands for, in words: "image of web", "family", "environment API_URL of web". */
   what: string;
+  /** Judged with the token filled (image, family): findings on the rest of the value still count. */
+  judged?: boolean;
 }
 
-/** Template syntax: a placeholder wherever it appears. */
+/** Template syntax a render step fills, wherever it appears. */
 const TEMPLATE_TOKENS = [
-  /\{\{[^{}]*\}\}/, // {{ .Image }}, {{ must_env `IMAGE` }}, {{IMAGE}}
+  /\{\{[^{}]*\}\}/, // {{ must_env `IMAGE` }}, {{IMAGE}}, {{ .Image }}
   /\$\{[A-Za-z_][^{}]*\}/, // ${IMAGE}, ${IMAGE:-nginx}
-  /<[A-Za-z][\w .-]*>/, // <IMAGE1_NAME>, <account-id>
-  /%[A-Za-z_][A-Za-z0-9_.-]*%/, // %TAG%, %Octopus.Release%
+  /<[A-Z][A-Z0-9_]*>|<[a-z][a-z0-9]*(?:-[a-z0-9]+)+>/, // <IMAGE1_NAME>, <account-id> (not <b> or <html>)
+  /%[A-Za-z_][A-Za-z0-9_.]*%/, // %TAG%, %Octopus.Release% (not strftime's %Y-%m-%d)
   /\b(?:REPLACE[_-]?ME|CHANGE[_-]?ME|REPLACED[_-]BY[_-](?:CI|PIPELINE|BUILD)|TO[_-]BE[_-](?:REPLACED|FILLED)|FILLED[_-]BY[_-]CI|PLACEHOLDER)\b/i,
-  /\b(?:aws_account_id|AWS_ACCOUNT_ID|ACCOUNT_ID)\b/,
+  /\b(?:aws_account_id|AWS_ACCOUNT_ID)\b/,
 ];
-/** `$VAR` only outside what a shell runs (there it is the shell's own variable, expanded at run time). */
-const SHELL_VARIABLE = /(?:^|[^$\\])\$[A-Z_][A-Z0-9_]*\b/;
+/** `$VAR` at the start or after a separator (`repo:$TAG`), not inside a word (`Sup3r$ECRET`). */
+const SHELL_VARIABLE = /(?:^|[^A-Za-z0-9$\\])\$[A-Z_][A-Z0-9_]*\b/;
+/** What a shell runs: `${VAR}`, `$VAR`, `%…%` and `<…>` there are the shell's, at run time. */
 const SHELL_FIELDS = /\/(?:command|entryPoint|healthCheck)(?:\/|$)/;
+/** Log driver options: Docker's own templates (`{{.Name}}`) and date formats (`%Y`) belong there. */
+const LOG_OPTIONS = /\/logConfiguration\/options\//;
+/** Names of environment variables and secrets are not filled by a render step. */
+const ENTRY_NAME = /\/(?:environment|secrets)\/\d+\/name$/;
 
 /** The placeholder in a string value, if it holds one. */
 export function placeholderIn(value: string, pointer = ''): string | undefined {
-  for (const re of TEMPLATE_TOKENS) {
+  if (ENTRY_NAME.test(pointer)) return undefined;
+  const shell = SHELL_FIELDS.test(pointer);
+  const log = LOG_OPTIONS.test(pointer);
+  for (const [i, re] of TEMPLATE_TOKENS.entries()) {
+    if (shell && i <= 3 && i !== 0) continue; // ${…}, <…>, %…% are the shell's in a command
     const m = re.exec(value);
-    if (m) return m[0];
+    if (!m) continue;
+    if (log && (i === 3 || (i === 0 && /^\{\{\s*\./.test(m[0])))) continue;
+    return m[0];
   }
-  if (!SHELL_FIELDS.test(pointer)) {
+  if (!shell) {
     const m = SHELL_VARIABLE.exec(value);
     if (m) return m[0].replace(/^[^$]/, '');
   }
@@ -74,9 +87,9 @@ export function findPlaceholders(definition: Record<string, unknown>, base: stri
         const name = isObject(entry) && typeof entry['name'] === 'string' ? ` ${entry['name']}` : '';
         return `${rest[0]}${name} of ${who}`;
       }
-      return `${rest.filter((p) => !/^\d+$/.test(p)).join('.')} of ${who}`;
+      return `${rest.filter((p) => !/^\d+$/.test(p)).join('.') || 'a value'} of ${who}`;
     }
-    return path.filter((p) => !/^\d+$/.test(p)).join('.');
+    return path.filter((p) => !/^\d+$/.test(p)).join('.') || 'a value';
   };
   const walk = (v: unknown, path: string[]): void => {
     const pointer = `${base}${path.map((p) => `/${escapePointer(p)}`).join('')}`;
@@ -96,18 +109,37 @@ export function findPlaceholders(definition: Record<string, unknown>, base: stri
     else if (typeof c['image'] === 'string' && c['image'].trim() === '')
       found.push({ pointer, at: pointer, token: '', what });
   });
+  // Images and the family are judged with the token filled by a valid stand-in (the rest of the value as
+  // written, so "My Registry/app:${TAG}" is still refused for its space); other values are covered.
+  const fill = (v: unknown, token: string | undefined) =>
+    typeof v === 'string' && token ? v.split(token).join('x') : STAND_IN;
   for (const p of found) {
     const rel = p.pointer.slice(base.length);
     const m = /^\/containerDefinitions\/(\d+)\/image$/.exec(rel);
-    if (m) (containers[Number(m[1])] as Record<string, unknown>)['image'] = STAND_IN;
-    if (rel === '/family') definition['family'] = STAND_IN;
+    const c = m ? containers[Number(m[1])] : undefined;
+    if (m && isObject(c)) {
+      c['image'] = fill(c['image'], p.token);
+      p.judged = true;
+    }
+    if (rel === '/family') {
+      definition['family'] = fill(definition['family'], p.token);
+      p.judged = true;
+    }
   }
   return found.sort((a, b) => (a.pointer < b.pointer ? -1 : a.pointer > b.pointer ? 1 : 0));
 }
 
-/** Whether a finding is about a placeholder's value (judged as filled, so not reported). */
-export function coveredBy(placeholders: readonly Placeholder[], pointer: string): boolean {
-  return placeholders.some((p) => pointer === p.pointer || pointer.startsWith(`${p.pointer}/`));
+/**
+ * Whether a finding is about a placeholder's value (judged as filled, so not reported): the pointer or
+ * one of its ancestors is a covered placeholder. An index, so that a large file stays linear.
+ */
+export function coverage(placeholders: readonly Placeholder[]): (pointer: string) => boolean {
+  const covered = new Set(placeholders.filter((p) => !p.judged).map((p) => p.pointer));
+  if (covered.size === 0) return () => false;
+  return (pointer) => {
+    for (let p = pointer; p !== ''; p = p.slice(0, p.lastIndexOf('/'))) if (covered.has(p)) return true;
+    return false;
+  };
 }
 
 /** What ECS says of the unfilled value, where its refusal is on record. */

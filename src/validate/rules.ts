@@ -78,7 +78,8 @@ const strings = (v: unknown): string[] =>
 const c = (i: number) => `/containerDefinitions/${i}`;
 /**
  * Whether a parameter is set: empty values ("", [], {}) are unset, as the console and CDK write them and
- * as the deploy action strips them before registering. false and 0 are values, so they are set.
+ * as the official deploy action strips them before registering (this project's deploy sends them as they
+ * are: see the docs). false and 0 are values, so they are set.
  */
 export const isSet = (v: unknown): boolean =>
   v !== undefined &&
@@ -493,6 +494,7 @@ export const RULES: Rule[] = [
           if (
             (ctx.networkMode === 'awsvpc' || ctx.networkMode === 'host') &&
             typeof hp === 'number' &&
+            typeof cp === 'number' &&
             hp !== cp
           )
             ctx.report(
@@ -517,6 +519,7 @@ export const RULES: Rule[] = [
     source:
       '"Links are not supported when networkMode=awsvpc." / "hostname is not supported on container when networkMode=awsvpc."',
     check(ctx) {
+      const names = new Set(ctx.containers.map((x) => x['name']));
       ctx.containers.forEach((ct, i) => {
         if (strings(ct['links']).length && ctx.networkMode !== 'bridge')
           ctx.report(
@@ -530,7 +533,6 @@ export const RULES: Rule[] = [
             `${c(i)}/hostname`,
             `${label(ct, i)}: "hostname is not supported on container when networkMode=awsvpc."`,
           );
-        const names = new Set(ctx.containers.map((x) => x['name']));
         for (const link of strings(ct['links']))
           if (!names.has(link.split(':')[0]))
             ctx.report(

@@ -142,7 +142,7 @@ export function checkShape(
   const members = Object.keys(struct.members);
   const object = value as Record<string, unknown>;
   for (const [key, member] of Object.entries(object)) {
-    const ref = struct.members[key];
+    const ref = Object.hasOwn(struct.members, key) ? struct.members[key] : undefined;
     const at = `${pointer}/${escapePointer(key)}`;
     if (ref === undefined) {
       const near = nearest(key, members);

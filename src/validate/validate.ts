@@ -6,7 +6,7 @@ import { escapePointer, isJsonObject as isObject, type SourcePosition } from '..
 import { DESCRIBE_ONLY_FIELDS } from '../taskdef/normalize.js';
 import { docsFor, type Finding, type Profile, type Severity } from './findings.js';
 import {
-  coveredBy,
+  coverage,
   findPlaceholders,
   type Placeholder,
   type PlaceholderMode,
@@ -57,7 +57,7 @@ function isContainerList(v: unknown[]): v is Json[] {
   const looksLike = (item: unknown) => {
     if (!isObject(item)) return false;
     const keys = Object.keys(item);
-    return keys.filter((k) => k in CONTAINER.members).length * 2 > keys.length;
+    return keys.filter((k) => Object.hasOwn(CONTAINER.members, k)).length * 2 > keys.length;
   };
   return v.length > 0 && v.every(looksLike) && v.some((x) => isObject(x) && ('name' in x || 'image' in x));
 }
@@ -127,6 +127,7 @@ export function validateText(text: string, options: ValidateOptions): Finding[] 
   }
   // Placeholders are judged as filled: nothing but the placeholder rule reports on their values.
   let holes: Placeholder[] = [];
+  let covered: (pointer: string) => boolean = () => false;
   // A file of container definitions alone is judged as the containerDefinitions of a task definition;
   // the pointers of its findings are those of the file (/1/image, not /containerDefinitions/1/image).
   const containerList = Array.isArray(parsed.value) && isContainerList(parsed.value);
@@ -139,7 +140,10 @@ export function validateText(text: string, options: ValidateOptions): Finding[] 
   ) => {
     const configured = options.severity?.[rule];
     if (configured === 'off') return;
-    if (rule !== 'template-placeholder' && coveredBy(holes, where)) return;
+    // Placeholder pointers are the definition's (/containerDefinitions/0/image), also for a bare list.
+    const full =
+      containerList && !/^\/containerDefinitions(\/|$)/.test(where) ? `/containerDefinitions${where}` : where;
+    if (rule !== 'template-placeholder' && covered(full)) return;
     const pointer =
       containerList && /^\/containerDefinitions(\/|$)/.test(where)
         ? where.slice('/containerDefinitions'.length)
@@ -233,6 +237,7 @@ export function validateText(text: string, options: ValidateOptions): Finding[] 
 
   // Template placeholders: judged as filled (images and family get a valid stand-in), then said once.
   holes = findPlaceholders(definition, base);
+  covered = coverage(holes);
   if (holes.length && (options.placeholders ?? 'allow') === 'error') {
     for (const p of holes)
       report(

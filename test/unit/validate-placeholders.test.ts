@@ -181,3 +181,93 @@ describe('the setting: CLI --placeholders, the config file, refusals', () => {
     expect(r.err).toMatch(/--placeholders "strict" is not accepted: allow or error\./);
   });
 });
+
+describe('what is not a placeholder, and what a placeholder does not hide (review cases)', () => {
+  const judge = (td: unknown, placeholders?: 'error') =>
+    validateText(JSON.stringify(td), { file: 'td.json', ...(placeholders ? { placeholders } : {}) });
+
+  test("the shell's variables in commands, Docker's log templates, strftime, env names, HTML and passwords", () => {
+    const f = judge(
+      {
+        family: 'x',
+        containerDefinitions: [
+          {
+            name: 'w',
+            image: 'nginx',
+            memory: 128,
+            command: ['sh', '-c', 'exec app --port=${PORT} --day=%Y%'],
+            healthCheck: { command: ['CMD-SHELL', 'test -n "${HOME}" || exit 1'] },
+            logConfiguration: {
+              logDriver: 'awslogs',
+              options: {
+                'awslogs-group': 'g',
+                'awslogs-region': 'eu-west-1',
+                'awslogs-datetime-format': '%Y-%m-%d %H:%M:%S',
+                tag: '{{.Name}}',
+              },
+            },
+            environment: [
+              { name: 'AWS_ACCOUNT_ID', value: '111122223333' },
+              { name: 'PASSWORD', value: 'Sup3r$ECRET' },
+              { name: 'BANNER', value: '<b>Hello</b>' },
+            ],
+          },
+        ],
+      },
+      'error',
+    );
+    expect(f.filter((x) => x.rule === 'template-placeholder')).toEqual([]);
+  });
+
+  test('a partial placeholder in an image or family: the literal part is still judged', () => {
+    const f = judge({
+      family: 'my app-${ENV}',
+      containerDefinitions: [{ name: 'w', image: 'My Registry/app:${TAG}', memory: 128 }],
+    });
+    expect(
+      errors(f)
+        .map((x) => x.rule)
+        .sort(),
+    ).toEqual(['family-name', 'image-reference']);
+  });
+
+  test('a container-definitions list: placeholders in numbers are covered too', () => {
+    const f = judge([
+      { name: 'web', image: '${image}', memory: '${memory}', portMappings: [{ containerPort: '${port}' }] },
+    ]);
+    expect(errors(f)).toEqual([]);
+  });
+
+  test('a placeholder containerPort is no mismatch with a hostPort', () => {
+    const f = judge({
+      family: 'x',
+      networkMode: 'awsvpc',
+      containerDefinitions: [
+        {
+          name: 'w',
+          image: 'nginx',
+          memory: 128,
+          portMappings: [{ containerPort: '${PORT}', hostPort: 80 }],
+        },
+      ],
+    });
+    expect(errors(f)).toEqual([]);
+  });
+
+  test('odd shapes do not throw: containerDefinitions as an object, __proto__ keys', () => {
+    expect(() =>
+      judge({ family: 'x', containerDefinitions: { 0: { name: 'w', image: '${X}' } } }),
+    ).not.toThrow();
+    const text =
+      '{"family":"x","__proto__":{},"containerDefinitions":[{"name":"w","image":"nginx","memory":128}]}';
+    expect(() => validateText(text, { file: 'td.json' })).not.toThrow();
+  });
+
+  test('a repeated key: findings point at the copy that is kept', () => {
+    const text =
+      '{"family":"x",\n"containerDefinitions":[{"name":"old","image":"nginx","memory":128}],\n"containerDefinitions":[\n  {"name":"new","image":"nginx"}\n]}';
+    const f = validateText(text, { file: 'td.json' });
+    expect(f.find((x) => x.rule === 'container-memory')).toMatchObject({ line: 4 });
+    expect(f.find((x) => x.rule === 'duplicate-key')).toMatchObject({ line: 3 });
+  });
+});
