@@ -98,10 +98,13 @@ export async function validateFiles(options: RunOptions): Promise<RunResult> {
   const matches = (glob: string, file: string) => picomatch!(glob, { dot: true })(file);
   for (const file of unique) {
     const path = isAbsolute(file) ? file : join(options.cwd, file);
+    // The action and the CLI always pass a profile ('auto' by default) and a normalize flag: 'auto' and
+    // false leave the decision to the config file, which is the more specific statement.
     const profile =
       config?.files.find((f) => f.profile && matches(f.match, file))?.profile ??
-      options.profile ??
-      config?.profile;
+      (options.profile && options.profile !== 'auto' ? options.profile : undefined) ??
+      config?.profile ??
+      options.profile;
     const fragment = config?.files.find((f) => f.fragment !== undefined && matches(f.match, file))?.fragment;
     const ignore = (config?.ignore ?? []).filter((i) => matches(i.files, file));
     // What keeps a file from being judged is one finding for that file; the run goes on.
@@ -149,7 +152,7 @@ export async function validateFiles(options: RunOptions): Promise<RunResult> {
       const found = validateText(text, {
         file,
         ...(profile ? { profile } : {}),
-        ...((options.normalize ?? config?.normalize) ? { normalize: true } : {}),
+        ...(options.normalize || config?.normalize ? { normalize: true } : {}),
         placeholders: options.placeholders ?? config?.placeholders ?? 'allow',
         ...(config ? { severity: config.severity } : {}),
         ...(fragment ? { fragment } : {}),
