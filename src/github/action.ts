@@ -18,6 +18,8 @@ export interface DynamicOutput {
 export interface ActionContext<S extends Record<string, InputSpec<unknown>>> {
   settings: Settings<S>;
   setOutput(name: string, value: string): void;
+  /** Every output a report knows (undefined ones are left unset): what each shell does in `finally`. */
+  setOutputs(values: Readonly<Record<string, string | undefined>>): void;
   saveState(key: string, value: string): void;
   setSecret(value: string): void;
   log: Logger;
@@ -107,13 +109,17 @@ export async function runAction<S extends Record<string, InputSpec<unknown>>>(
     // Only an action with a post step needs to tell its two runs apart.
     if (definition.post) core.saveState(POST_MARKER, 'true');
     const settings = readInputs(definition.inputs, envInputSource(env));
+    const setOutput = (name: string, value: string) => {
+      if (!isDeclaredOutput(definition as ActionDefinition<never>, name)) {
+        throw new Error(`internal error: output '${name}' is not declared by ${definition.name}`);
+      }
+      core.setOutput(name, value);
+    };
     await definition.main({
       settings,
-      setOutput(name, value) {
-        if (!isDeclaredOutput(definition as ActionDefinition<never>, name)) {
-          throw new Error(`internal error: output '${name}' is not declared by ${definition.name}`);
-        }
-        core.setOutput(name, value);
+      setOutput,
+      setOutputs: (values) => {
+        for (const [name, value] of Object.entries(values)) if (value !== undefined) setOutput(name, value);
       },
       saveState: (k, v) => core.saveState(k, v),
       setSecret: (v) => core.setSecret(v),

@@ -133,6 +133,10 @@ describe('validate-task-definitions, run from dist', () => {
       /^Input 'normalize' has the value "maybe", which is not accepted: true or false/,
     ],
     [
+      { placeholders: 'strict' },
+      /^Input 'placeholders' has the value "strict", which is not accepted: one of allow, error/,
+    ],
+    [
       { files: 'defs/good/*', config: 'bad-config.yml' },
       /bad-config\.yml: validate\.severity names "no-such-rule", which is not a rule id/,
     ],

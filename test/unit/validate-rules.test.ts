@@ -553,6 +553,7 @@ describe('around the rules', () => {
     ['validate:\n  severity: { privileged: loud }', /validate\.severity\.privileged is "loud"/],
     ['validate:\n  ignore: [{ rule: privileged }]', /validate\.ignore\[0\] needs a reason/],
     ['validate:\n  colour: red', /validate\.colour is not a setting/],
+    ['validate:\n  placeholders: strict', /validate\.placeholders is "strict"; it takes allow or error\./],
     ['- a list', /expected a mapping with a "validate" key/],
   ])('config %j is refused with a clear message', async (text, message) => {
     const { parse } = await import('yaml');

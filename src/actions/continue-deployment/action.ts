@@ -69,7 +69,7 @@ export default defineAction({
         'lifecycle-stage': report.lifecycleStage,
         'hook-id': report.hookId,
       };
-      for (const [name, value] of Object.entries(values)) if (value !== undefined) ctx.setOutput(name, value);
+      ctx.setOutputs(values);
       if (report.serviceDeploymentArn) await writeSummary(ctx.summary, report);
     }
   },

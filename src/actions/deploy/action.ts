@@ -114,7 +114,7 @@ export default defineAction({
       report.reason ??= explainError(error);
       throw error;
     } finally {
-      for (const [name, value] of Object.entries(outputsOf(report))) ctx.setOutput(name, value);
+      ctx.setOutputs(outputsOf(report));
       await writeSummary(ctx.summary, report);
     }
   },

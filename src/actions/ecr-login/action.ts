@@ -92,7 +92,7 @@ export default defineAction({
       },
     });
 
-    for (const [name, value] of Object.entries(outputsOf(report))) ctx.setOutput(name, value);
+    ctx.setOutputs(outputsOf(report));
     const how = new Map(report.logins.map((l) => [l.registry, l]));
     await ctx.summary
       .addHeading('ECR login', 3)

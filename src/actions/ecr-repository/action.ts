@@ -75,7 +75,7 @@ export default defineAction({
       { ecr: aws.createClient(aws.ECRClient, { region, action: NAME, env: ctx.env }), region, log: ctx.log },
       report,
     );
-    for (const [name, value] of Object.entries(outputsOf(report))) ctx.setOutput(name, value);
+    ctx.setOutputs(outputsOf(report));
     const repo = report.repository!;
     await ctx.summary
       .addRaw(

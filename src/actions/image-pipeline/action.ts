@@ -89,7 +89,7 @@ export default defineAction({
         report,
       );
     } finally {
-      for (const [name, value] of Object.entries(outputsOf(report))) ctx.setOutput(name, value);
+      ctx.setOutputs(outputsOf(report));
       const image =
         report.imageArn && link(report.imageArn, consoleLinks.imageBuilderImage(region, report.imageArn));
       if (report.outcome === 'failed' && report.failure) {

@@ -79,7 +79,7 @@ export default defineAction({
       },
       report,
     );
-    for (const [name, value] of Object.entries(outputsOf(report))) ctx.setOutput(name, value);
+    ctx.setOutputs(outputsOf(report));
 
     const { entry } = plan;
     const resolved = report.resolved!;

@@ -172,7 +172,7 @@ export default defineAction({
         report,
       );
     } finally {
-      for (const [name, value] of Object.entries(outputsOf(report))) ctx.setOutput(name, value);
+      ctx.setOutputs(outputsOf(report));
       await writeSummary(ctx.summary, report);
     }
   },

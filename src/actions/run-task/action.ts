@@ -99,7 +99,7 @@ export default defineAction({
       report.reason ??= explainError(error);
       throw error;
     } finally {
-      for (const [name, value] of Object.entries(outputsOf(report))) ctx.setOutput(name, value);
+      ctx.setOutputs(outputsOf(report));
       if (report.exitCodes) {
         const ok = report.outcome === 'succeeded';
         await ctx.summary

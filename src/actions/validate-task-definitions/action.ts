@@ -56,7 +56,7 @@ export default defineAction({
     const plan = planValidate(ctx.settings, ctx.env);
     const report = await runValidate(plan);
     const { result } = report;
-    for (const [name, value] of Object.entries(outputsOf(report))) ctx.setOutput(name, value);
+    ctx.setOutputs(outputsOf(report));
 
     // Annotations on the exact line, as many of each level as GitHub shows; the summary has them all.
     for (const f of report.annotated) {
