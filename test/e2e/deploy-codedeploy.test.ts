@@ -147,6 +147,8 @@ describe('deploy to a CODE_DEPLOY service, run from dist', () => {
               NetworkConfiguration: {
                 AwsvpcConfiguration: { Subnets: ['subnet-0a1b2c3d'], SecurityGroups: ['sg-0a1b2c3d'] },
               },
+              // ECS reports a Fargate service's platform version (LATEST unless one was given).
+              PlatformVersion: 'LATEST',
             },
           },
         },

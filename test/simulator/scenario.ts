@@ -6,7 +6,7 @@ export interface Principal {
   account?: string;
   /** ARN shown in AccessDenied messages. */
   arn?: string;
-  /** IAM actions this caller is refused, e.g. ecr:GetAuthorizationToken; '*' refuses all. */
+  /** IAM actions this caller is refused, e.g. ecr:GetAuthorizationToken; 'secretsmanager:*' refuses a service's, '*' all. */
   deny?: string[];
   /** Every call answers ExpiredTokenException. */
   expired?: boolean;
@@ -42,6 +42,20 @@ export interface EcrRepositorySeed {
   mutableTags?: string[];
   scanOnPush?: boolean;
   createdAt?: string;
+  /** Images pushed to the repository, in push order (a tag pushed again moves to the later image). */
+  images?: EcrImageSeed[];
+}
+
+export interface EcrImageSeed {
+  tags?: string[];
+  /**
+   * 'os/arch' or 'os/arch/variant', e.g. 'linux/amd64', 'linux/arm64/v8', 'windows/amd64'. Default
+   * ['linux/amd64']. One → an image manifest; several → an image index over one manifest per platform.
+   */
+  platforms?: string[];
+  /** Manifest media types: docker (schema 2 / manifest list, default) or oci (image manifest / image index). */
+  format?: 'docker' | 'oci';
+  pushedAt?: string;
 }
 
 export interface Scenario {
@@ -55,19 +69,80 @@ export interface Scenario {
     repositories?: EcrRepositorySeed[];
     /** Token lifetime in seconds (AWS: 12 hours). */
     tokenLifetimeSeconds?: number;
+    pullThroughCacheRules?: {
+      prefix: string;
+      upstreamRegistryUrl: string;
+      account?: string;
+      region?: string;
+    }[];
   };
   ssm?: {
-    /** Parameters beyond the public ones (which are always there). */
-    parameters?: { name: string; value: string; dataType?: 'text' | 'aws:ec2:image' }[];
+    /**
+     * The account's own parameters, beyond the public ones (which are always there). Without `region`
+     * a parameter is in every region; `keyId` is a SecureString's KMS key (default alias/aws/ssm).
+     */
+    parameters?: {
+      name: string;
+      value: string;
+      dataType?: 'text' | 'aws:ec2:image';
+      /** Default String. */
+      type?: 'String' | 'StringList' | 'SecureString';
+      keyId?: string;
+      region?: string;
+    }[];
     /** Public parameters (and their sub-parameters) that are not published in this scenario. */
     withhold?: string[];
   };
   imagebuilder?: ImageBuilderScenario;
+  iam?: IamScenario;
+  secretsmanager?: {
+    /** Secrets in the caller's account; `region` default us-east-1; `deleted`: scheduled for deletion. */
+    secrets?: { name: string; region?: string; kmsKeyId?: string; value?: string; deleted?: boolean }[];
+  };
+  logs?: {
+    /** Log groups in the caller's account (region default us-east-1) that DescribeLogGroups lists. */
+    groups?: { name: string; region?: string; retentionInDays?: number; kmsKeyId?: string }[];
+  };
+  s3?: {
+    /** Objects (and so buckets) in the caller's account; `region` is the bucket's (default us-east-1). */
+    objects?: { bucket: string; key: string; body?: string; region?: string; contentType?: string }[];
+  };
   ecs?: EcsScenario;
   codedeploy?: CodeDeployScenario;
   ec2?: Ec2Scenario;
   autoscaling?: AutoScalingScenario;
+  elbv2?: Elbv2Scenario;
+  efs?: EfsScenario;
   faults?: Fault[];
+}
+
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Action?: string | string[];
+  NotAction?: string | string[];
+  Resource?: string | string[];
+  NotResource?: string | string[];
+  Principal?: unknown;
+  Condition?: Record<string, unknown>;
+}
+
+export interface PolicyDocument {
+  Version?: string;
+  Statement: PolicyStatement | PolicyStatement[];
+}
+
+export interface IamScenario {
+  /** Roles in the caller's account (IAM is global: every region sees them). */
+  roles?: {
+    name: string;
+    /** Default '/'. */
+    path?: string;
+    /** The trust policy; default: trusts the service principal ecs-tasks.amazonaws.com (sts:AssumeRole). */
+    trust?: PolicyDocument;
+    /** Identity policies (inline or attached), evaluated by SimulatePrincipalPolicy. */
+    policies?: { name: string; document: PolicyDocument }[];
+  }[];
 }
 
 /**
@@ -139,8 +214,11 @@ export interface EcsScenario {
     taskDefinition: string;
     desiredCount?: number;
     status?: 'ACTIVE' | 'DRAINING' | 'INACTIVE';
-    /** Default FARGATE. */
+    /** Default FARGATE (none when capacityProviderStrategy is given: ECS then reports no launchType). */
     launchType?: 'EC2' | 'FARGATE';
+    /** Fargate only; default LATEST (the deployments report the version it resolved to). */
+    platformVersion?: string;
+    capacityProviderStrategy?: { capacityProvider: string; weight?: number; base?: number }[];
     /** Tasks short of the desired count (a service that is not steady). */
     missingTasks?: number;
     deploymentController?: 'ECS' | 'CODE_DEPLOY' | 'EXTERNAL';
@@ -182,6 +260,29 @@ export interface Ec2Scenario {
     /** Default: the last. */
     defaultVersion?: number;
   }[];
+  subnets?: { id: string; vpcId: string; region?: string; availabilityZone?: string }[];
+  securityGroups?: { id: string; vpcId: string; name?: string; region?: string }[];
+}
+
+export interface Elbv2Scenario {
+  targetGroups?: {
+    name: string;
+    region?: string;
+    /** Default 80 (none for lambda). */
+    port?: number;
+    /** Default HTTP (none for lambda). */
+    protocol?: string;
+    targetType?: 'instance' | 'ip' | 'lambda' | 'alb';
+    vpcId?: string;
+    healthCheckPort?: string;
+    healthCheckPath?: string;
+    loadBalancerArns?: string[];
+  }[];
+}
+
+export interface EfsScenario {
+  fileSystems?: { id: string; region?: string; encrypted?: boolean; lifeCycleState?: string }[];
+  accessPoints?: { id: string; fileSystemId: string; region?: string }[];
 }
 
 /** How an instance refresh goes, on the simulator's clock. */

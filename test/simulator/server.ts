@@ -3,14 +3,16 @@
  * ecs-shipyard calls, so the real SDK clients reach it through AWS_ENDPOINT_URL with dummy credentials.
  *
  * Layers: this file is transport (HTTP, the SigV4 scope → region, account and principal, faults, latency,
- * dropped connections, the request log) and dispatch. Everything protocol-specific — which service and
- * operation a request is for, reading its input, checking it against the operation's shape, writing the
- * answer and the error — is a module in protocols/ (awsJson1_1, restJson1, query for ec2 and awsQuery).
+ * dropped connections, the request log, the unsigned GETs of ECR's layer download URLs) and dispatch.
+ * Everything protocol-specific — which service and operation a request is for, reading its input,
+ * checking it against the operation's shape, writing the answer and the error — is a module in
+ * protocols/ (awsJson1_1, restJson1, restXml for S3, query for ec2 and awsQuery).
  * Services are tables of operations in services/, holding state and behaviour (services/index.ts lists them).
  *
  * Adding an operation to a service (e.g. ECS ListServiceDeployments, in services/ecs-services.ts):
  *   1. In the service's module, add an entry to its table — `operations` (awsJson1_1, query) or `routes`
- *      (restJson1, with method and path from the model's `http` trait) — keyed by the API's operation name;
+ *      (restJson1 and restXml, with method and path from the model's `http` trait; restXml routes also map
+ *      the members bound to query strings and headers) — keyed by the API's operation name;
  *      `iamActions` only when IAM authorizes it as something other than `<iamPrefix>:<Operation>`.
  *   2. Give it `input:` a shape (shapes.ts: struct, str, int, list, bool, any) for the members the handler
  *      reads, from the API model (shared/reference/aws-models/<service>.json): required members, enums,
@@ -22,9 +24,10 @@
  *   So: the service module and a test file (2 files); a scenario field for seeding adds scenario.ts.
  *
  * Adding a service:
- *   1. services/<name>.ts exporting a JsonService / RestJsonService / QueryService (protocols/*.ts define
- *      them): name, iamPrefix (the IAM action prefix), and the protocol's routing key — targetPrefix, or
- *      signingName (+ style, xmlns, throttle for query) — from the model's metadata.
+ *   1. services/<name>.ts exporting a JsonService / RestJsonService / RestXmlService / QueryService
+ *      (protocols/*.ts define them): name, iamPrefix (the IAM action prefix), and the protocol's routing
+ *      key — targetPrefix, or signingName (+ style, xmlns, throttle for query; throttle for restXml) — from
+ *      the model's metadata.
  *   2. One line in services/index.ts. 3. Seed data, if any, in scenario.ts. 4. A test as above.
  *   A new protocol is a module implementing Protocol (protocols/protocol.ts), listed in protocols/index.ts.
  */
@@ -34,6 +37,7 @@ import type { AddressInfo } from 'node:net';
 import { AwsError } from './errors.js';
 import { PROTOCOLS, type Protocol, type Routed, type Service, type WireResponse } from './protocols/index.js';
 import { DEFAULT_ACCOUNT, type Fault, loadScenario, type Principal, type Scenario } from './scenario.js';
+import { serveEcrBlob } from './services/ecr.js';
 import { SERVICES } from './services/index.js';
 import type { Shape } from './shapes.js';
 
@@ -178,6 +182,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       body,
       signingName: auth?.[4],
     };
+    // ECR's layer download URLs (presigned, as S3's are): no SigV4, no protocol, just the bytes.
+    const blob = serveEcrBlob(sim, wire.method, wire.url);
+    if (blob) {
+      Object.assign(entry, { service: 's3', operation: 'GetObject', status: blob.status });
+      res.writeHead(blob.status, {
+        'content-type': blob.contentType,
+        'content-length': blob.body.length,
+        'x-amz-request-id': requestId,
+      });
+      res.end(blob.body);
+      return;
+    }
     const protocol: Protocol = PROTOCOLS.find((p) => p.claims(wire))!;
     let routed: Routed | undefined;
     const send = (answer: WireResponse) => {
@@ -248,7 +264,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       }
       const actions = operation.iamActions ?? [`${service.iamPrefix}:${name}`];
       for (const action of actions) {
-        if (principal.deny?.includes(action) || principal.deny?.includes('*')) {
+        if (
+          principal.deny?.some(
+            (d) => d === '*' || d === action || (d.endsWith(':*') && action.startsWith(d.slice(0, -1))),
+          )
+        ) {
           const who = principal.arn ?? `arn:aws:sts::${account}:assumed-role/github-actions/ci`;
           throw protocol.denied(
             service,

@@ -10,8 +10,9 @@ import type { Operation } from '../server.js';
 import type { JsonService } from './aws-json.js';
 import type { QueryService } from './query.js';
 import type { RestJsonService } from './rest-json.js';
+import type { RestXmlService } from './rest-xml.js';
 
-export type Service = JsonService | RestJsonService | QueryService;
+export type Service = JsonService | RestJsonService | QueryService | RestXmlService;
 
 /** An HTTP request as the protocols see it: read once, body as text. */
 export interface WireRequest {
@@ -44,7 +45,7 @@ export interface Routed<S extends Service = Service> {
  */
 export interface Protocol<S extends Service = Service> {
   readonly name: S['protocol'];
-  /** Is this request in this protocol? The server asks awsJson1_1, then query, then restJson1. */
+  /** Is this request in this protocol? The server asks awsJson1_1, query, restXml, then restJson1. */
   claims(req: WireRequest): boolean;
   /** The service and operation; throws the AwsError AWS answers when there is none. */
   route(req: WireRequest, services: readonly Service[]): Routed<S>;

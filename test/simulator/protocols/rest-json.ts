@@ -1,8 +1,8 @@
 /**
- * restJson1 (Image Builder): one HTTP route per operation. The input is the path's labels
+ * restJson1 (Image Builder, EFS): one HTTP route per operation. The input is the path's labels
  * (`/tags/{resourceArn}`), the query string (numbers and booleans read by the operation's shape) and the
- * JSON body; errors are `{ message }` with the type in `x-amzn-errortype`. Services on one endpoint are
- * told apart by their SigV4 signing name.
+ * JSON body; errors are `{ message }` (EFS: `{ ErrorCode, Message }`) with the type in
+ * `x-amzn-errortype`. Services on one endpoint are told apart by their SigV4 signing name.
  */
 import { AwsError } from '../errors.js';
 import type { Operation } from '../server.js';
@@ -24,6 +24,12 @@ export interface RestJsonService {
   /** SigV4 signing name, which tells services on the same endpoint apart. */
   signingName: string;
   routes: RestRoute[];
+  /** The error body: `{ message }` (default), or `{ ErrorCode, Message }` as EFS writes it. */
+  errorBody?: 'message' | 'ErrorCode';
+  /** The error type of a request that breaks the shape (default ValidationException; EFS: BadRequest). */
+  validationError?: string;
+  /** How the service says "slow down" (default ThrottlingException, 400). */
+  throttle?: { type: string; status: number };
 }
 
 const CONTENT_TYPE = 'application/json';
@@ -79,9 +85,20 @@ export const restJson1: Protocol<RestJsonService> = {
     const fromPath = Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, decodeURIComponent(v)]));
     return { ...fromQuery, ...fromBody, ...fromPath };
   },
-  check: (routed, input) => checkJson(routed.operation.input, input),
+  check(routed, input) {
+    const refused = checkJson(routed.operation.input, input);
+    const type = routed.service.validationError;
+    return refused && type && refused.type === 'ValidationException'
+      ? new AwsError(type, refused.message, refused.status)
+      : refused;
+  },
   serialize: (_routed, output) => jsonAnswer(CONTENT_TYPE, 200, output),
-  serializeError: (error) => jsonError(CONTENT_TYPE, error, false),
-  throttled: (_service, message) => new AwsError('ThrottlingException', message, 400),
+  serializeError(error, service) {
+    const answer = jsonError(CONTENT_TYPE, error, false);
+    if (service?.errorBody !== 'ErrorCode') return answer;
+    return { ...answer, body: JSON.stringify({ ErrorCode: error.type, Message: error.message }) };
+  },
+  throttled: (service, message) =>
+    new AwsError(service.throttle?.type ?? 'ThrottlingException', message, service.throttle?.status ?? 400),
   denied: (_service, said) => new AwsError('AccessDeniedException', said),
 };

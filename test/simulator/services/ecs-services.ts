@@ -38,6 +38,10 @@ interface ServiceRecord extends DeployedService {
   /** Deployments UpdateService has started (the plan of the next one is rollouts[started]). */
   started: number;
   launchType: 'EC2' | 'FARGATE';
+  /** Given instead of a launch type: ECS then reports the strategy and no launchType. */
+  capacityProviderStrategy?: { capacityProvider: string; weight: number; base: number }[];
+  /** Fargate only, as the service was created with it (LATEST by default). */
+  platformVersion?: string;
   /** Tasks short of the desired count, whatever the deployments say. */
   missingTasks: number;
   networkConfiguration?: Json;
@@ -132,6 +136,16 @@ export function servicesState(sim: Simulator, region: string): ServicesState {
         createdAt: now - 7 * 86_400_000,
         desiredCount: desired,
         launchType: s.launchType ?? 'FARGATE',
+        ...(s.capacityProviderStrategy
+          ? {
+              capacityProviderStrategy: s.capacityProviderStrategy.map((c) => ({
+                capacityProvider: c.capacityProvider,
+                weight: c.weight ?? 0,
+                base: c.base ?? 0,
+              })),
+            }
+          : {}),
+        ...(s.platformVersion ? { platformVersion: s.platformVersion } : {}),
         missingTasks: s.missingTasks ?? 0,
         loadBalancers: structuredClone(s.loadBalancers ?? []) as Json[],
         ...(s.serviceConnectConfiguration
@@ -173,9 +187,44 @@ function serviceEvents(svc: ServiceRecord, now: number): { at: number; message: 
   return events.sort((a, b) => b.at - a.at);
 }
 
+/** Fargate: by launch type, or a strategy over the FARGATE and FARGATE_SPOT capacity providers. */
+function onFargate(svc: ServiceRecord): boolean {
+  if (!svc.capacityProviderStrategy) return svc.launchType === 'FARGATE';
+  return svc.capacityProviderStrategy.every((c) => c.capacityProvider.startsWith('FARGATE'));
+}
+
+/**
+ * How the service says where its tasks run, as ECS answers it: a launchType, or (a strategy given) the
+ * capacityProviderStrategy and no launchType; on Fargate the platform version and family too. The
+ * service keeps the version it was given ("LATEST"); its deployments show the one it resolved to.
+ */
+function placement(svc: ServiceRecord, td: StoredTaskDefinition | undefined, resolved: boolean): Json {
+  const family = (td?.definition['runtimePlatform'] as { operatingSystemFamily?: string } | undefined)
+    ?.operatingSystemFamily;
+  const version = svc.platformVersion ?? 'LATEST';
+  return {
+    ...(svc.capacityProviderStrategy
+      ? { capacityProviderStrategy: svc.capacityProviderStrategy }
+      : { launchType: svc.launchType }),
+    ...(onFargate(svc)
+      ? {
+          platformVersion: resolved && version === 'LATEST' ? FARGATE_LATEST : version,
+          platformFamily: !family || family === 'LINUX' ? 'Linux' : family,
+        }
+      : {}),
+  };
+}
+
+/** The Fargate platform version LATEST stands for (Linux). */
+const FARGATE_LATEST = '1.4.0';
+
 function describeService(svc: ServiceRecord, now: number, options: { stale?: boolean } = {}): Json {
   advanceService(svc, now);
-  const deployments = legacyView(svc, now, svc.launchType);
+  const tdOf = (arn: unknown) => svc.revisions.find((r) => tdArn(r.td) === arn)?.td;
+  const deployments = legacyView(svc, now, svc.launchType).map((d) => {
+    const { launchType: _launchType, ...rest } = d;
+    return { ...rest, ...placement(svc, tdOf(d['taskDefinition']), true) };
+  });
   const latest = svc.serviceDeployments.filter((d) => d.createdAt <= now);
   const current = options.stale ? latest.at(-2) : latest.at(-1);
   const events = serviceEvents(svc, now);
@@ -190,7 +239,7 @@ function describeService(svc: ServiceRecord, now: number, options: { stale?: boo
       deployments.reduce((n, d) => n + (d['runningCount'] as number), 0) - svc.missingTasks,
     ),
     pendingCount: deployments.reduce((n, d) => n + (d['pendingCount'] as number), 0),
-    launchType: svc.launchType,
+    ...placement(svc, tdOf(deployments[0]?.['taskDefinition']), false),
     taskDefinition: deployments[0]?.['taskDefinition'],
     deploymentConfiguration: svc.deploymentConfiguration,
     deployments,

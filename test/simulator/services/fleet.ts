@@ -1,5 +1,6 @@
 /**
- * The EC2 side of ECS capacity: launch templates and AMIs (EC2, ec2 query protocol) and Auto Scaling
+ * The EC2 side of ECS capacity: launch templates, AMIs, subnets and security groups (EC2, ec2 query
+ * protocol) and Auto Scaling
  * groups with instance refreshes (Auto Scaling, awsQuery). A refresh is played on the simulator's clock
  * from its plan: Pending, batches of replacements sized by the healthy percentages, checkpoints, then
  * Baking and Successful — or a failure (rolled back when AutoRollback is on), a wait on scale-in
@@ -451,6 +452,88 @@ function responseData(data: unknown): unknown {
   return Object.fromEntries(Object.entries(data).map(([k, v]) => [lowerFirst(k), responseData(v)]));
 }
 
+// ---------------------------------------------------------------------------------------------------
+// EC2 networking: subnets and security groups, as the scenario seeds them
+
+interface Subnet {
+  id: string;
+  vpcId: string;
+  region: string;
+  account: string;
+  zone: string;
+  cidr: string;
+}
+
+interface SecurityGroup {
+  id: string;
+  vpcId: string;
+  name: string;
+  region: string;
+  account: string;
+}
+
+export function networkState(sim: Simulator): { subnets: Subnet[]; securityGroups: SecurityGroup[] } {
+  let state = sim.state.get('ec2-network') as
+    { subnets: Subnet[]; securityGroups: SecurityGroup[] } | undefined;
+  if (state) return state;
+  const account = sim.scenario.account ?? DEFAULT_ACCOUNT;
+  const ec2 = sim.scenario.ec2 ?? {};
+  state = {
+    subnets: (ec2.subnets ?? []).map((s, i) => {
+      const region = s.region ?? 'us-east-1';
+      return {
+        id: s.id,
+        vpcId: s.vpcId,
+        region,
+        account,
+        zone: s.availabilityZone ?? `${region}${ZONES[i % 3]}`,
+        cidr: `10.0.${i % 256}.0/24`,
+      };
+    }),
+    securityGroups: (ec2.securityGroups ?? []).map((g) => ({
+      id: g.id,
+      vpcId: g.vpcId,
+      name: g.name ?? `group-${g.id.replace(/^sg-/, '')}`,
+      region: g.region ?? 'us-east-1',
+      account,
+    })),
+  };
+  sim.state.set('ec2-network', state);
+  return state;
+}
+
+/** Filter.N.Name / Filter.N.Value.N as EC2 reads them; a filter name EC2 does not know is refused. */
+function applyFilters<T>(items: T[], filters: unknown, known: Record<string, (item: T) => string>): T[] {
+  let out = items;
+  for (const f of (filters as { Name?: string; Value?: string[] }[] | undefined) ?? []) {
+    const name = f.Name ?? '';
+    const read = known[name];
+    if (!read) throw new AwsError('InvalidParameterValue', `The filter '${name}' is invalid`);
+    const values = f.Value ?? [];
+    out = out.filter((item) => values.includes(read(item)));
+  }
+  return out;
+}
+
+/** NextToken / MaxResults: without MaxResults EC2 returns everything. */
+function ec2Page<T>(items: T[], input: Params): { items: T[]; nextToken?: string } {
+  if (input['MaxResults'] === undefined) return { items };
+  const max = Number(input['MaxResults']);
+  const token = input['NextToken'] as string | undefined;
+  const from = token === undefined ? 0 : Number(Buffer.from(token, 'base64').toString('utf8'));
+  if (!Number.isInteger(from) || from < 0)
+    throw new AwsError('InvalidParameterValue', `Invalid value '${token}' for NextToken`);
+  const to = from + max;
+  return {
+    items: items.slice(from, to),
+    ...(to < items.length ? { nextToken: Buffer.from(String(to)).toString('base64') } : {}),
+  };
+}
+
+const EGRESS_ALL = [
+  { ipProtocol: '-1', groups: [], ipRanges: [{ cidrIp: '0.0.0.0/0' }], ipv6Ranges: [], prefixListIds: [] },
+];
+
 /*
  * EC2 input shapes, by wire name (the model's locationName: `ImageId.N`, `Filter.N.Value.N`,
  * `SetDefaultVersion`), from shared/reference/aws-models/ec2-2016-11-15: members, required and types.
@@ -519,6 +602,96 @@ export const ec2Service: QueryService = {
             ownerId: ctx.account,
             creationDate: new Date(ctx.now - 86_400_000).toISOString(),
           })),
+        };
+      },
+    },
+    DescribeSubnets: {
+      input: struct({
+        Filter: EC2_FILTERS,
+        SubnetId: list(str()),
+        NextToken: str(),
+        MaxResults: int({ min: 5, max: 1000 }),
+        DryRun: bool,
+      }),
+      handler(input, ctx) {
+        const ids = (input['SubnetId'] as string[] | undefined) ?? [];
+        const bad = ids.find((id) => !/^subnet-[0-9a-f]{8,17}$/.test(id));
+        if (bad)
+          throw new AwsError('InvalidSubnetID.Malformed', `Invalid id: "${bad}" (expecting "subnet-...")`);
+        const here = networkState(ctx.sim).subnets.filter((s) => s.region === ctx.region);
+        const missing = ids.filter((id) => !here.some((s) => s.id === id));
+        if (missing.length)
+          throw new AwsError(
+            'InvalidSubnetID.NotFound',
+            `The subnet ID '${missing.join(',')}' does not exist`,
+          );
+        const selected = applyFilters(
+          here.filter((s) => ids.length === 0 || ids.includes(s.id)),
+          input['Filter'],
+          { 'subnet-id': (s) => s.id, 'vpc-id': (s) => s.vpcId, 'availability-zone': (s) => s.zone },
+        );
+        const { items, nextToken } = ec2Page(selected, input);
+        return {
+          subnetSet: items.map((s) => ({
+            availabilityZone: s.zone,
+            availableIpAddressCount: 251,
+            cidrBlock: s.cidr,
+            defaultForAz: false,
+            mapPublicIpOnLaunch: false,
+            state: 'available',
+            subnetId: s.id,
+            vpcId: s.vpcId,
+            ownerId: s.account,
+            subnetArn: `arn:aws:ec2:${s.region}:${s.account}:subnet/${s.id}`,
+          })),
+          nextToken,
+        };
+      },
+    },
+    DescribeSecurityGroups: {
+      input: struct({
+        GroupId: list(str()),
+        GroupName: list(str()),
+        NextToken: str(),
+        MaxResults: int({ min: 5, max: 1000 }),
+        DryRun: bool,
+        Filter: EC2_FILTERS,
+      }),
+      handler(input, ctx) {
+        const ids = (input['GroupId'] as string[] | undefined) ?? [];
+        const names = (input['GroupName'] as string[] | undefined) ?? [];
+        const bad = ids.find((id) => !/^sg-[0-9a-f]{8,17}$/.test(id));
+        if (bad) throw new AwsError('InvalidGroupId.Malformed', `Invalid id: "${bad}" (expecting "sg-...")`);
+        const here = networkState(ctx.sim).securityGroups.filter((g) => g.region === ctx.region);
+        const missing = [
+          ...ids.filter((id) => !here.some((g) => g.id === id)),
+          ...names.filter((n) => !here.some((g) => g.name === n)),
+        ];
+        if (missing.length)
+          throw new AwsError(
+            'InvalidGroup.NotFound',
+            `The security group '${missing.join(',')}' does not exist`,
+          );
+        const selected = applyFilters(
+          here.filter(
+            (g) => (ids.length === 0 && names.length === 0) || ids.includes(g.id) || names.includes(g.name),
+          ),
+          input['Filter'],
+          { 'group-id': (g) => g.id, 'group-name': (g) => g.name, 'vpc-id': (g) => g.vpcId },
+        );
+        const { items, nextToken } = ec2Page(selected, input);
+        return {
+          securityGroupInfo: items.map((g) => ({
+            groupDescription: `${g.name} security group`,
+            groupName: g.name,
+            ipPermissions: [],
+            ownerId: g.account,
+            groupId: g.id,
+            ipPermissionsEgress: EGRESS_ALL,
+            vpcId: g.vpcId,
+            securityGroupArn: `arn:aws:ec2:${g.region}:${g.account}:security-group/${g.id}`,
+          })),
+          nextToken,
         };
       },
     },

@@ -1,6 +1,6 @@
 /**
  * Every service the simulator serves, one entry each. A new service is a module in this folder exporting
- * its table (a JsonService, RestJsonService or QueryService) and one line here.
+ * its table (a JsonService, RestJsonService, RestXmlService or QueryService) and one line here.
  */
 import type { Service } from '../protocols/index.js';
 import { codeDeployService } from './codedeploy.js';
@@ -8,9 +8,14 @@ import { ecrPublicService, ecrService } from './ecr.js';
 import { ecsService } from './ecs.js';
 import { ecsCapacityOperations } from './ecs-capacity.js';
 import { ecsServiceOperations } from './ecs-services.js';
+import { efsService } from './efs.js';
+import { elbv2Service } from './elbv2.js';
 import { autoScalingService, ec2Service } from './fleet.js';
+import { iamService } from './iam.js';
 import { imageBuilderService } from './imagebuilder.js';
 import { logsService } from './logs.js';
+import { s3Service } from './s3.js';
+import { secretsManagerService } from './secretsmanager.js';
 import { ssmService } from './ssm.js';
 
 export const SERVICES: readonly Service[] = [
@@ -27,4 +32,9 @@ export const SERVICES: readonly Service[] = [
   imageBuilderService,
   ec2Service,
   autoScalingService,
+  iamService,
+  secretsManagerService,
+  s3Service,
+  elbv2Service,
+  efsService,
 ];
