@@ -1,50 +1,17 @@
 /**
- * Whether a task definition file says the same as a registered revision. ECS fills in defaults when it
- * registers (essential, container cpu, empty lists, port protocol, awsvpc host ports, cpu/memory in
- * units), so both sides are brought to that form before comparing; key order does not matter.
+ * Whether a task definition file says the same as a registered revision: both sides are brought to the
+ * form ECS stores (`asStored`: defaults filled in, sets sorted, cpu/memory in units), then compared with
+ * key order ignored.
  */
-import { cpuUnits as units, memoryMiB as mib } from './sizes.js';
+import { asStored } from './stored.js';
 
 type Json = Record<string, unknown>;
 
-/** Task cpu as ECS registers it: units, as a string (a value that is not a size is kept as it is). */
-export function cpuUnits(v: unknown): string {
-  return String(units(v) ?? v);
-}
-/** Task memory as ECS registers it: MiB, as a string (a value that is not a size is kept as it is). */
-export function memoryMiB(v: unknown): string {
-  return String(mib(v) ?? v);
-}
+export { cpuUnits, memoryMiB } from './stored.js';
 
-const EMPTY_LISTS = ['environment', 'mountPoints', 'volumesFrom', 'systemControls', 'portMappings'];
-
-function container(c: Json, networkMode: unknown): Json {
-  const out: Json = { cpu: 0, essential: true, ...c };
-  for (const key of EMPTY_LISTS) if (out[key] === undefined) out[key] = [];
-  out['portMappings'] = (out['portMappings'] as Json[]).map((p) => ({
-    ...p,
-    protocol: p['protocol'] ?? 'tcp',
-    ...(networkMode === 'awsvpc' || networkMode === 'host'
-      ? { hostPort: p['hostPort'] ?? p['containerPort'] }
-      : {}),
-  }));
-  // Environment order is not meaningful to ECS.
-  out['environment'] = [...(out['environment'] as Json[])].sort((a, b) =>
-    String(a['name']).localeCompare(String(b['name'])),
-  );
-  return out;
-}
-
+/** The form both sides are compared in (the one normalisation, `asStored`). */
 export function comparable(definition: Json): Json {
-  const out: Json = { ...definition };
-  for (const key of ['volumes', 'placementConstraints']) if (out[key] === undefined) out[key] = [];
-  if (out['cpu'] !== undefined) out['cpu'] = cpuUnits(out['cpu']);
-  if (out['memory'] !== undefined) out['memory'] = memoryMiB(out['memory']);
-  out['containerDefinitions'] = ((out['containerDefinitions'] as Json[] | undefined) ?? []).map((c) =>
-    container(c, out['networkMode']),
-  );
-  delete out['tags'];
-  return out;
+  return asStored(definition);
 }
 
 function canonical(value: unknown): unknown {

@@ -71,6 +71,91 @@ test.each([
   expect(sameTaskDefinition({ ...local, ...change }, registered)).toBe(false);
 });
 
+test('also the same: another container, secret or compatibility order; a health check with the defaults ECS adds; empty lists', () => {
+  const sidecar = { name: 'envoy', image: 'envoy:1.30' };
+  const file = {
+    ...local,
+    requiresCompatibilities: ['FARGATE', 'EC2'],
+    containerDefinitions: [
+      {
+        ...local.containerDefinitions[0],
+        secrets: [
+          { name: 'TOKEN', valueFrom: 'arn:aws:ssm:eu-west-1:123456789012:parameter/token' },
+          { name: 'DB', valueFrom: 'arn:aws:ssm:eu-west-1:123456789012:parameter/db' },
+        ],
+        healthCheck: { command: ['CMD-SHELL', 'curl -f http://localhost/ || exit 1'] },
+        ulimits: [],
+      },
+      sidecar,
+    ],
+  };
+  const stored = {
+    ...registered,
+    taskDefinitionArn: 'arn:aws:ecs:eu-west-1:123456789012:task-definition/web:3',
+    revision: 3,
+    status: 'ACTIVE',
+    compatibilities: ['EC2', 'FARGATE'],
+    requiresCompatibilities: ['EC2', 'FARGATE'],
+    containerDefinitions: [
+      {
+        ...sidecar,
+        cpu: 0,
+        essential: true,
+        environment: [],
+        mountPoints: [],
+        portMappings: [],
+        volumesFrom: [],
+        systemControls: [],
+      },
+      {
+        ...registered.containerDefinitions[0],
+        secrets: [
+          { name: 'DB', valueFrom: 'arn:aws:ssm:eu-west-1:123456789012:parameter/db' },
+          { name: 'TOKEN', valueFrom: 'arn:aws:ssm:eu-west-1:123456789012:parameter/token' },
+        ],
+        healthCheck: {
+          command: ['CMD-SHELL', 'curl -f http://localhost/ || exit 1'],
+          interval: 30,
+          timeout: 5,
+          retries: 3,
+        },
+      },
+    ],
+  };
+  expect(sameTaskDefinition(file, stored)).toBe(true);
+});
+
+test.each([
+  ['command order', { command: ['b', 'a'] }, { command: ['a', 'b'] }],
+  [
+    'environment file order (a later file overrides an earlier one)',
+    {
+      environmentFiles: [
+        { type: 's3', value: 'arn:aws:s3:::c/2.env' },
+        { type: 's3', value: 'arn:aws:s3:::c/1.env' },
+      ],
+    },
+    {
+      environmentFiles: [
+        { type: 's3', value: 'arn:aws:s3:::c/1.env' },
+        { type: 's3', value: 'arn:aws:s3:::c/2.env' },
+      ],
+    },
+  ],
+  [
+    'a health check interval',
+    { healthCheck: { command: ['CMD', 'true'], interval: 10 } },
+    { healthCheck: { command: ['CMD', 'true'] } },
+  ],
+])('still a change: %s', (_name, mine, theirs) => {
+  const with_ = (extra: object) => ({
+    ...local,
+    containerDefinitions: [{ ...local.containerDefinitions[0], ...extra }],
+  });
+  expect(sameTaskDefinition(with_(mine), with_(theirs))).toBe(false);
+  expect(sameTaskDefinition(with_(mine), with_(mine))).toBe(true);
+});
+
 test('the summary names what changed', () => {
   expect(
     describeChanges(registered, {
