@@ -41,24 +41,33 @@ export interface OciImage {
   manifestDigest: string;
 }
 
-export async function writeOciImage(
-  dir: string,
-  tag = 'latest',
-  content = 'hello from ecs-shipyard\n',
-): Promise<OciImage> {
+export interface OciPlatform {
+  os: string;
+  architecture: string;
+  variant?: string;
+}
+
+type Put = (data: Buffer | string) => Promise<{ digest: string; size: number }>;
+
+async function blobWriter(dir: string): Promise<Put> {
   const blobs = join(dir, 'blobs', 'sha256');
   await mkdir(blobs, { recursive: true });
-  const put = async (data: Buffer | string) => {
+  return async (data) => {
     const digest = sha256(data);
     await writeFile(join(blobs, digest.slice(7)), data);
     return { digest, size: Buffer.byteLength(data) };
   };
+}
+
+/** One image (a layer, its config naming the platform, the manifest) as blobs; returns the manifest's descriptor. */
+async function putImage(put: Put, content: string, platform: OciPlatform) {
   const layerTar = tar({ 'hello.txt': content });
   const layer = await put(gzipSync(layerTar, { level: 9 }));
   const config = await put(
     JSON.stringify({
-      architecture: 'amd64',
-      os: 'linux',
+      architecture: platform.architecture,
+      os: platform.os,
+      ...(platform.variant ? { variant: platform.variant } : {}),
       config: { Cmd: ['/hello.txt'] },
       rootfs: { type: 'layers', diff_ids: [sha256(layerTar)] },
     }),
@@ -69,20 +78,48 @@ export async function writeOciImage(
     config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config },
     layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', ...layer }],
   });
-  const manifest = await put(manifestText);
+  return { mediaType: 'application/vnd.oci.image.manifest.v1+json', ...(await put(manifestText)) };
+}
+
+async function writeLayout(dir: string, tag: string, descriptor: { mediaType: string }) {
   await writeFile(
     join(dir, 'index.json'),
     JSON.stringify({
       schemaVersion: 2,
-      manifests: [
-        {
-          mediaType: 'application/vnd.oci.image.manifest.v1+json',
-          ...manifest,
-          annotations: { 'org.opencontainers.image.ref.name': tag },
-        },
-      ],
+      manifests: [{ ...descriptor, annotations: { 'org.opencontainers.image.ref.name': tag } }],
     }),
   );
   await writeFile(join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
+}
+
+export async function writeOciImage(
+  dir: string,
+  tag = 'latest',
+  content = 'hello from ecs-shipyard\n',
+  platform: OciPlatform = { os: 'linux', architecture: 'amd64' },
+): Promise<OciImage> {
+  const manifest = await putImage(await blobWriter(dir), content, platform);
+  await writeLayout(dir, tag, manifest);
   return { dir, tag, manifestDigest: manifest.digest };
+}
+
+/**
+ * A multi-platform image: an OCI image index over one image per platform, as `docker buildx build
+ * --platform a,b` pushes it (copy it with `skopeo copy --all`). `manifestDigest` is the index's.
+ */
+export async function writeOciIndex(
+  dir: string,
+  tag: string,
+  platforms: readonly OciPlatform[],
+): Promise<OciImage> {
+  const put = await blobWriter(dir);
+  const manifests = [];
+  for (const platform of platforms) {
+    const manifest = await putImage(put, `hello from ${platform.os}/${platform.architecture}\n`, platform);
+    manifests.push({ ...manifest, platform });
+  }
+  const mediaType = 'application/vnd.oci.image.index.v1+json';
+  const index = await put(JSON.stringify({ schemaVersion: 2, mediaType, manifests }));
+  await writeLayout(dir, tag, { mediaType, ...index });
+  return { dir, tag, manifestDigest: index.digest };
 }

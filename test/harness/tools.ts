@@ -3,7 +3,7 @@
  * tests skip with a visible message; in CI (CI=true) a missing tool is an error, since .ci/run installs them.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -38,15 +38,21 @@ export interface Registry {
   stop(): Promise<void>;
 }
 
-/** CNCF distribution (Debian's docker-registry) on 127.0.0.1 with htpasswd auth for one user. */
-export async function startRegistry(dir: string, user: string, password: string): Promise<Registry> {
+/**
+ * CNCF distribution (Debian's docker-registry) on 127.0.0.1 with htpasswd auth for one user; without a
+ * user, with no auth at all (anyone may pull and push, as a registry started with no `auth` section).
+ */
+export async function startRegistry(dir: string, user?: string, password?: string): Promise<Registry> {
+  await mkdir(dir, { recursive: true });
   const htpasswd = join(dir, 'htpasswd');
-  // -i reads the password from standard input, -B makes a bcrypt hash (the only kind the registry accepts).
-  const made = spawnSync('htpasswd', ['-B', '-i', '-c', htpasswd, user], {
-    input: password,
-    encoding: 'utf8',
-  });
-  if (made.status !== 0) throw new Error(`htpasswd failed: ${made.stderr}`);
+  if (user !== undefined) {
+    // -i reads the password from standard input, -B makes a bcrypt hash (the only kind the registry accepts).
+    const made = spawnSync('htpasswd', ['-B', '-i', '-c', htpasswd, user], {
+      input: password ?? '',
+      encoding: 'utf8',
+    });
+    if (made.status !== 0) throw new Error(`htpasswd failed: ${made.stderr}`);
+  }
   const port = await freePort();
   const config = join(dir, 'registry.yml');
   await writeFile(
@@ -56,7 +62,7 @@ export async function startRegistry(dir: string, user: string, password: string)
       'log: { level: warn }',
       `storage: { filesystem: { rootdirectory: ${join(dir, 'storage')} }, delete: { enabled: true } }`,
       `http: { addr: "127.0.0.1:${port}", secret: test-only-secret }`,
-      `auth: { htpasswd: { realm: ecs-shipyard-test, path: ${htpasswd} } }`,
+      ...(user !== undefined ? [`auth: { htpasswd: { realm: ecs-shipyard-test, path: ${htpasswd} } }`] : []),
       '',
     ].join('\n'),
   );
@@ -65,7 +71,7 @@ export async function startRegistry(dir: string, user: string, password: string)
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const host = `127.0.0.1:${port}`;
-  // Ready when /v2/ answers (401 without credentials).
+  // Ready when /v2/ answers (401 without credentials, 200 without auth).
   const deadline = Date.now() + 15_000;
   for (;;) {
     try {
