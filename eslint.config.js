@@ -35,7 +35,7 @@ export default tseslint.config(
     // The core decides; the shells (src/actions) and the runner glue (src/github) only read inputs and
     // report. Nothing in the core may reach up into them (../shared/DESIGN.md: functional core).
     files: [
-      'src/{aws,ecr,ecs,imagebuilder,rollout,taskdef,validate,json}/**/*.ts',
+      'src/{aws,ecr,ecs,imagebuilder,rollout,taskdef,validate,verify,json}/**/*.ts',
       'src/{errors,log,exec,duration,version,text}.ts',
     ],
     rules: {

@@ -48,7 +48,7 @@ export async function coldStart(runs: number) {
         launchTemplates: [{ name: 'ecs-node', imageId: 'ami-0aaaaaaaaaaaaaaaa' }],
       },
       autoscaling: { groups: [{ name: 'ecs-node', launchTemplate: 'ecs-node', version: '1' }] },
-      ecr: { repositories: [{ name: 'bench' }] },
+      ecr: { repositories: [{ name: 'bench', images: [{ tags: ['1'] }] }] },
       ecs: { clusters: [{ name: 'default' }] },
     },
   });
@@ -68,6 +68,18 @@ export async function coldStart(runs: number) {
   await writeFile(
     taskFile,
     JSON.stringify({ family: 'bench', containerDefinitions: [{ name: 'app', image: 'nginx', memory: 128 }] }),
+  );
+  // verify: one ECR image, looked at (BatchGetImage, then its config blob); no roles, secrets or service.
+  const verifyFile = join(dir, 'verify.json');
+  await writeFile(
+    verifyFile,
+    JSON.stringify({
+      family: 'bench',
+      requiresCompatibilities: ['FARGATE'],
+      containerDefinitions: [
+        { name: 'app', image: '111122223333.dkr.ecr.us-east-1.amazonaws.com/bench:1', memory: 128 },
+      ],
+    }),
   );
   const variants: Variant[] = [
     { name: 'node -e 0', args: ['-e', '0'], env: await runner(), expect: 0 },
@@ -198,6 +210,18 @@ export async function coldStart(runs: number) {
       expect: 0,
     },
     {
+      name: 'verify: 1 ECR image',
+      args: [bundle('verify-task-definition')],
+      env: { ...(await runner()), 'INPUT_TASK-DEFINITION': verifyFile, INPUT_CHECKS: 'images' },
+      expect: 0,
+    },
+    {
+      name: 'verify: bad input',
+      args: [bundle('verify-task-definition')],
+      env: { ...(await runner()), 'INPUT_TASK-DEFINITION': verifyFile, INPUT_CHECKS: 'imgaes' },
+      expect: 1,
+    },
+    {
       name: 'cli: validate 1 file',
       args: [bundle('cli'), 'validate', taskFile],
       env: await runner(),
@@ -234,6 +258,7 @@ export async function coldStart(runs: number) {
     'ecr-repository',
     'run-task',
     'validate-task-definitions',
+    'verify-task-definition',
   ]) {
     let bytes = 0;
     for (const f of await readdir(join(ROOT, 'dist', action))) {

@@ -6,6 +6,7 @@ import { rolloutBench } from './rollout.js';
 import { serviceDeploymentBench } from './service-deployments.js';
 import { coldStart } from './cold-start.js';
 import { validateThroughput } from './validate.js';
+import { verifyBench } from './verify.js';
 import { yamlLineCounts } from './yaml-lines.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '15' } } });
@@ -73,6 +74,19 @@ console.log(
 for (const r of deployments) {
   console.log(
     `${r.kind.padEnd(11)} ${r.name.padEnd(24)} ${r.outcome.padEnd(20)} ${String(r.n).padStart(5)} ${`${r.delayMedianS}s`.padStart(13)} ${`${r.delayMaxS}s`.padStart(10)} ${String(r.callsMedian).padStart(15)} ${r.bakeReadsPerMinute === undefined ? '' : String(r.bakeReadsPerMinute).padStart(22)}`,
+  );
+}
+
+const verified = await verifyBench(Math.max(3, Math.min(runs, 9)));
+console.log(
+  '\nverify-task-definition, in process (real SDK calls over HTTP): 5 containers, 3 images, 10 secrets, 2 roles, 2 log groups, a service with a target group (aim: under 2 s, nothing looked up twice)',
+);
+console.log(
+  'added latency per call  runs  wall median  wall max  API calls  repeated lookups  serial at that latency  findings',
+);
+for (const r of verified) {
+  console.log(
+    `${`${r.latency} ms`.padEnd(23)} ${String(Math.max(3, Math.min(runs, 9))).padStart(4)} ${`${r.medianMs} ms`.padStart(12)} ${`${r.maxMs} ms`.padStart(9)} ${String(r.calls).padStart(10)} ${String(r.duplicates).padStart(17)} ${`${r.serialMs} ms`.padStart(23)} ${String(r.findings).padStart(9)}`,
   );
 }
 

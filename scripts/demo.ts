@@ -2,7 +2,8 @@
  * `npm run demo`: starts the local AWS simulator and runs the built actions end to end against it, as a
  * GitHub runner would, printing what a user would see. Needs no AWS account and no Docker.
  * The chain so far: ECR login; the AMI refresh (resolve parent → move recipe → build → AMIs); and
- * the pull-request check of the task definitions; render → deploy → follow the rollout, once to success
+ * the pull-request check of the task definitions; render → verify against the account (and a tag never
+ * pushed, refused in seconds) → deploy → follow the rollout, once to success
  * and once to a failure the step explains, then a blue/green deployment through CodeDeploy, an ECS
  * blue/green deployment that pauses at test traffic, is tested and continued, and one whose alarm rolls
  * it back.
@@ -226,6 +227,40 @@ try {
   });
   show('render-task-definition: the new image and a RELEASE variable', rendered, sim, from);
   if (rendered.exitCode !== 0) failures++;
+
+  // What only the account knows, before anything is registered: the rendered image exists (for the task's
+  // platform), the execution role may pull it and write the log group, and what the deploy changes.
+  from = sim.requests.length;
+  const verified = await runAction('verify-task-definition', {
+    inputs: { 'task-definition': rendered.outputs['task-definition'] ?? '', cluster: 'prod', service: 'web' },
+    env: { ...env, GITHUB_WORKSPACE: workspace },
+  });
+  show(
+    'verify-task-definition: checked against the account, with the diff of what the deploy changes',
+    verified,
+    sim,
+    from,
+  );
+  if (verified.exitCode !== 0 || verified.outputs['changed'] !== 'true') failures++;
+  await writeFile(
+    join(workspace, 'web-typo.json'),
+    (await readFile(rendered.outputs['task-definition'] ?? '', 'utf8')).replace(
+      'web:2026-11-21',
+      'web:2026-11-12',
+    ),
+  );
+  from = sim.requests.length;
+  const unpushed = await runAction('verify-task-definition', {
+    inputs: { 'task-definition': 'web-typo.json', cluster: 'prod', service: 'web' },
+    env: { ...env, GITHUB_WORKSPACE: workspace },
+  });
+  show(
+    'verify-task-definition: a tag that was never pushed fails in seconds, not in a rollout',
+    unpushed,
+    sim,
+    from,
+  );
+  if (unpushed.exitCode !== 1 || unpushed.outputs['errors'] !== '1') failures++;
 
   from = sim.requests.length;
   const deployed = await runAction('.', {

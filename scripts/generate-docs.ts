@@ -10,6 +10,7 @@ import { parse } from 'yaml';
 import type { DynamicOutput } from '../src/github/action.js';
 import { supportMatrix } from '../src/imagebuilder/catalog.js';
 import { RULES } from '../src/validate/rules.js';
+import { VERIFY_RULES } from '../src/verify/rules.js';
 // @ts-expect-error -- a plain .mjs build script without type declarations
 import { discoverActions } from './build.mjs';
 
@@ -49,9 +50,11 @@ function replaceBetween(text: string, marker: string, content: string, file: str
       ? 'src/imagebuilder/catalog.ts'
       : marker === 'rules'
         ? 'src/validate/rules.ts'
-        : marker.startsWith('workflow-')
-          ? 'the workflow'
-          : 'action.yml';
+        : marker === 'verify-rules'
+          ? 'src/verify/rules.ts'
+          : marker.startsWith('workflow-')
+            ? 'the workflow'
+            : 'action.yml';
   const start = `<!-- ${marker}:start (generated from ${source} by npm run docs) -->`;
   const end = `<!-- ${marker}:end -->`;
   const a = text.indexOf(start);
@@ -78,6 +81,9 @@ export async function docsFor(
   let expected = replaceBetween(replaceBetween(current, 'inputs', inputs, path), 'outputs', outputs, path);
   if (expected.includes('<!-- support-matrix:start')) {
     expected = replaceBetween(expected, 'support-matrix', supportMatrix(), path);
+  }
+  if (expected.includes('<!-- verify-rules:start')) {
+    expected = replaceBetween(expected, 'verify-rules', verifyRulesTable(), path);
   }
   return { path, current, expected };
 }
@@ -129,6 +135,14 @@ async function workflowsDoc() {
     expected = replaceBetween(expected, `workflow-${name}`, table, path);
   }
   return { path, current, expected };
+}
+
+/** What each verify check catches, and what the deployment would say otherwise. */
+function verifyRulesTable(): string {
+  return VERIFY_RULES.map(
+    (r) =>
+      `### ${r.id}\n\n${r.title}.\n\n- Check: ${r.check === 'any' ? 'any' : `\`${r.check}\``}; severity: **${r.severity}**\n- What ECS says otherwise: ${r.otherwise}\n`,
+  ).join('\n');
 }
 
 /** docs/validate-rules.md: one section per validator rule, from the rule list itself. */

@@ -19,6 +19,8 @@ export interface ClientOptions {
   action: string;
   env: Env;
   maxAttempts?: number;
+  /** Settings of this one client beyond the toolkit's (S3's followRegionRedirects). */
+  config?: Record<string, unknown>;
 }
 
 /** IAM prefix of each SDK client the toolkit uses, to name IAM actions in errors. */
@@ -31,7 +33,14 @@ const IAM_PREFIX: Record<string, string> = {
   AutoScalingClient: 'autoscaling',
   EC2Client: 'ec2',
   CloudWatchLogsClient: 'logs',
+  IAMClient: 'iam',
+  SecretsManagerClient: 'secretsmanager',
+  ElasticLoadBalancingV2Client: 'elasticloadbalancing',
+  EFSClient: 'elasticfilesystem',
+  S3Client: 's3',
 };
+/** Calls IAM authorizes as another action than their own name. */
+const AUTHORIZED_AS: Record<string, string> = { 's3:HeadObject': 's3:GetObject' };
 const ALSO_NEEDS: Record<string, readonly string[]> = {
   'ecr-public:GetAuthorizationToken': ['sts:GetServiceBearerToken'],
 };
@@ -60,6 +69,7 @@ function clientConfig(options: ClientOptions) {
     retryMode: options.env['AWS_RETRY_MODE'] === 'adaptive' ? 'adaptive' : 'standard',
     customUserAgent: `ecs-shipyard/${VERSION} ${options.action}`,
     ...(requestHandler ? { requestHandler } : {}),
+    ...options.config,
   };
 }
 
@@ -77,7 +87,8 @@ export function createClient<C extends { middlewareStack: object }, Config>(
         const prefix =
           IAM_PREFIX[context.clientName ?? ''] ??
           (context.clientName ?? 'aws').replace(/Client$/, '').toLowerCase();
-        const iamAction = `${prefix}:${(context.commandName ?? '').replace(/Command$/, '')}`;
+        const called = `${prefix}:${(context.commandName ?? '').replace(/Command$/, '')}`;
+        const iamAction = AUTHORIZED_AS[called] ?? called;
         const callContext: CallContext = { iamAction, region: options.region };
         const also = ALSO_NEEDS[iamAction];
         if (also) callContext.alsoNeeds = also;

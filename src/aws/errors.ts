@@ -202,6 +202,45 @@ export function explainAwsError(error: unknown): string | undefined {
   return `${call} failed with ${name || 'an error'}: ${said}${requestIdText(e)}`;
 }
 
+/** Missing, wrong or expired credentials: nothing else will work either. */
+export function isCredentialsError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as SdkErrorShape;
+  const name = e.name ?? '';
+  return (
+    name === 'CredentialsProviderError' ||
+    BAD_CREDENTIALS.has(name) ||
+    EXPIRED.has(name) ||
+    /Could not load credentials/i.test(e.message ?? '')
+  );
+}
+
+/**
+ * A read that could not be made for a reason that says nothing about what was read — denied, throttled
+ * past the retries, not offered here, or unreachable — as the IAM action and a few words; undefined for
+ * any other error (a resource that does not exist, bad credentials), which the caller judges itself.
+ */
+export function blockedRead(error: unknown): { action: string; why: string } | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const e = error as SdkErrorShape;
+  const action = e[CONTEXT]?.iamAction ?? 'the call';
+  const name = e.name ?? '';
+  const said = (e.message ?? '').replace(SDK_HINT, '').trim();
+  if (
+    ACCESS_DENIED.has(name) ||
+    /not authorized to perform/i.test(said) ||
+    e.$metadata?.httpStatusCode === 403
+  )
+    return { action, why: `AWS denied ${action}` };
+  if (THROTTLING.has(name) || e.$retryable?.throttling)
+    return { action, why: `AWS kept throttling ${action}${attemptsText(e)}` };
+  if (/UnknownOperation|InvalidAction|UnsupportedOperation|UnsupportedFeature/.test(name))
+    return { action, why: `${action} is not offered here (${name})` };
+  if (isTransient(error) || notAwsAnswer(e))
+    return { action, why: `${action} could not be read: ${explainAwsError(error) ?? said}` };
+  return undefined;
+}
+
 /** The message for the step's one top-level catch: user errors as they are, AWS errors explained. */
 export function explainError(error: unknown): string {
   if (error instanceof UserError) return error.message;

@@ -126,3 +126,12 @@ export function regionFromArns(
   }
   return region;
 }
+
+/** An IAM action or resource pattern as IAM matches it: `*` any run, `?` one character. */
+export function iamPattern(pattern: string, flags = ''): RegExp {
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${body}$`, flags);
+}

@@ -18,6 +18,7 @@ import {
 import { VERSION } from '../version.js';
 
 const USAGE = `Usage: ecs-shipyard validate [files or globs…] [options]
+       ecs-shipyard verify|diff FILE [options]   (ecs-shipyard verify --help)
 
 Checks ECS task definition files (JSON or YAML) offline, as RegisterTaskDefinition would judge them.
 Default files: ${DEFAULT_FILES.join(' ')}
@@ -41,6 +42,16 @@ export async function main(
   out: (s: string) => void,
   err: (s: string) => void,
 ): Promise<number> {
+  const first = argv.find((a) => !a.startsWith('-'));
+  if (first === 'verify' || first === 'diff') {
+    const { verifyCommand } = await import('./verify.js');
+    return verifyCommand(
+      first,
+      argv.filter((_, i) => i !== argv.indexOf(first)),
+      out,
+      err,
+    );
+  }
   let parsed;
   try {
     parsed = parseArgs({
@@ -76,7 +87,7 @@ export async function main(
     return 2;
   };
   if (command !== 'validate')
-    return usage(`Unknown command ${JSON.stringify(command)}: the command is validate.`);
+    return usage(`Unknown command ${JSON.stringify(command)}: the commands are validate, verify and diff.`);
   if (values.profile !== undefined && !(PROFILES as readonly string[]).includes(values.profile))
     return usage(`--profile ${JSON.stringify(values.profile)} is not a profile: ${PROFILES.join(', ')}.`);
   if (!['text', 'json', 'sarif', 'github'].includes(values.format))

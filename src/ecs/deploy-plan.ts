@@ -27,7 +27,7 @@ import {
 
 type Json = Record<string, unknown>;
 
-const TASK_DEFINITION_ARN =
+export const TASK_DEFINITION_ARN =
   /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[A-Za-z0-9_-]{1,255}:\d+$/;
 
 /** The inputs deploy reads (the shell's spec produces exactly this). */
@@ -126,6 +126,34 @@ function defaultDescription(env: Env): string | undefined {
   return `ecs-shipyard deploy from ${repo}${sha ? `@${sha}` : ''}${url ? ` (run ${url})` : ''}`;
 }
 
+/** The service inputs deploy and verify-task-definition share, as UpdateService members. */
+export type ServiceUpdateSettings = Pick<
+  DeploySettings,
+  | 'desired-count'
+  | 'enable-ecs-managed-tags'
+  | 'propagate-tags'
+  | 'deployment-configuration'
+  | 'capacity-provider-strategy'
+  | 'load-balancers'
+  | 'service-connect-configuration'
+>;
+
+/** What those inputs change in UpdateService, each checked (bad shapes refused naming the input). */
+export function serviceUpdateOf(s: ServiceUpdateSettings): ServiceUpdate {
+  const update: ServiceUpdate = {};
+  if (s['desired-count'] !== undefined) update.desiredCount = s['desired-count'];
+  if (s['enable-ecs-managed-tags']) update.enableECSManagedTags = s['enable-ecs-managed-tags'] === 'true';
+  if (s['propagate-tags']) update.propagateTags = s['propagate-tags'];
+  if (s['deployment-configuration'] !== undefined)
+    update.deploymentConfiguration = checkDeploymentConfiguration(s['deployment-configuration']);
+  if (s['capacity-provider-strategy'] !== undefined)
+    update.capacityProviderStrategy = s['capacity-provider-strategy'] as CapacityProviderStrategyItem[];
+  if (s['load-balancers'] !== undefined) update.loadBalancers = checkLoadBalancers(s['load-balancers']);
+  if (s['service-connect-configuration'] !== undefined)
+    update.serviceConnectConfiguration = checkServiceConnect(s['service-connect-configuration']);
+  return update;
+}
+
 export async function planDeploy(s: DeploySettings, env: Env, log: Logger): Promise<DeployPlan> {
   const resolve = (p: string) => inWorkspace(env, p);
   let definition: Json | undefined;
@@ -174,18 +202,8 @@ export async function planDeploy(s: DeploySettings, env: Env, log: Logger): Prom
     );
   }
 
-  const update: ServiceUpdate = {};
+  const update: ServiceUpdate = serviceUpdateOf(s);
   if (s['force-new-deployment']) update.forceNewDeployment = true;
-  if (s['desired-count'] !== undefined) update.desiredCount = s['desired-count'];
-  if (s['enable-ecs-managed-tags']) update.enableECSManagedTags = s['enable-ecs-managed-tags'] === 'true';
-  if (s['propagate-tags']) update.propagateTags = s['propagate-tags'];
-  if (s['deployment-configuration'] !== undefined)
-    update.deploymentConfiguration = checkDeploymentConfiguration(s['deployment-configuration']);
-  if (s['capacity-provider-strategy'] !== undefined)
-    update.capacityProviderStrategy = s['capacity-provider-strategy'] as CapacityProviderStrategyItem[];
-  if (s['load-balancers'] !== undefined) update.loadBalancers = checkLoadBalancers(s['load-balancers']);
-  if (s['service-connect-configuration'] !== undefined)
-    update.serviceConnectConfiguration = checkServiceConnect(s['service-connect-configuration']);
   if (s['deployment-controller']) update.deploymentController = { type: s['deployment-controller'] };
 
   const codeDeploy: DeployPlan['codeDeploy'] = { given: codeDeployGiven };

@@ -7,7 +7,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { UserError } from '../errors.js';
-import { VERSION } from '../version.js';
+import { sarifLog } from '../sarif.js';
 import { workflowCommand } from '../workflow-commands.js';
 import { type ValidateConfig, readConfig } from './config.js';
 import type { SourcePosition } from '../json/parse.js';
@@ -204,49 +204,25 @@ export function formatGithub(result: RunResult, root = ''): string {
 
 /** SARIF 2.1.0, for github/codeql-action/upload-sarif: rules with their help links, results with regions. */
 export function toSarif(result: RunResult, root = ''): object {
-  const levels = { error: 'error', warning: 'warning', notice: 'note' } as const;
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'ecs-shipyard validate',
-            version: VERSION,
-            informationUri: RULES_DOC,
-            rules: RULES.map((r) => ({
-              id: r.id,
-              shortDescription: { text: r.title },
-              helpUri: docsFor(r.id),
-              help: { text: `${r.title}. Source: ${r.source}` },
-              defaultConfiguration: { level: levels[r.severity] },
-              // Code scanning shows and filters by tags; the controls say which scanner's check it is.
-              ...(r.controls?.length
-                ? {
-                    properties: {
-                      tags: ['security', ...new Set(r.controls.map((x) => x.id))],
-                      controls: r.controls.map((x) => ({ ...x })),
-                    },
-                  }
-                : {}),
-            })),
-          },
-        },
-        results: result.findings.map((f) => ({
-          ruleId: f.rule,
-          level: levels[f.severity],
-          message: { text: f.message },
-          locations: [
-            {
-              physicalLocation: {
-                artifactLocation: { uri: join(root, f.file).replace(/\\/g, '/'), uriBaseId: '%SRCROOT%' },
-                region: { startLine: f.line, startColumn: f.column },
-              },
+  return sarifLog(
+    { name: 'ecs-shipyard validate', informationUri: RULES_DOC },
+    RULES.map((r) => ({
+      id: r.id,
+      title: r.title,
+      helpUri: docsFor(r.id),
+      help: `${r.title}. Source: ${r.source}`,
+      severity: r.severity,
+      // Code scanning shows and filters by tags; the controls say which scanner's check it is.
+      ...(r.controls?.length
+        ? {
+            properties: {
+              tags: ['security', ...new Set(r.controls.map((x) => x.id))],
+              controls: r.controls.map((x) => ({ ...x })),
             },
-          ],
-        })),
-      },
-    ],
-  };
+          }
+        : {}),
+    })),
+    result.findings,
+    root,
+  );
 }

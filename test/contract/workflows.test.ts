@@ -298,6 +298,12 @@ function neededPermissions(job: Job): Record<string, string> {
     if (uses === 'actions/checkout') need('contents', 'read');
     if (uses === 'aws-actions/configure-aws-credentials') need('id-token', 'write');
     if (uses === 'github/codeql-action/upload-sarif') need('security-events', 'write');
+    // verify-task-definition's pull-request comment.
+    if (
+      uses === 'OWNER/ecs-shipyard/verify-task-definition' &&
+      String(step.with?.['comment'] ?? 'false') !== 'false'
+    )
+      need('pull-requests', 'write');
   }
   return needed;
 }

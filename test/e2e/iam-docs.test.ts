@@ -7,7 +7,9 @@ import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { allowedActions, grants, policiesIn } from '../harness/iam.js';
 import { ROOT, runAction } from '../harness/runner.js';
+import { REGISTRY, verifyScenario, webDefinition, workspaceWith } from '../harness/verify.js';
 import { type Simulator, simulatorEnv, startSimulator } from '../simulator/server.js';
+import { targetGroupArn } from '../simulator/services/elbv2.js';
 
 let sim: Simulator;
 let webFile: string;
@@ -57,6 +59,10 @@ const NOT_EXERCISED: Record<string, Record<string, string>> = {
   },
   'continue-deployment': {
     'ecs:StopServiceDeployment': 'decision: rollback when no deployment is paused',
+  },
+  'verify-task-definition': {
+    's3:ListBucket':
+      'checked by S3 on HeadObject: without it a missing key answers 403, not 404; no call of its own',
   },
 };
 
@@ -129,29 +135,94 @@ test.each([
       if (!r.errors[0]?.includes('circuit breaker'))
         expect([name, inputs, r.errors]).toEqual([name, inputs, []]);
     }
-    const called = [...new Set(sim.requests.map((r) => `${r.service}:${r.operation}`))].sort();
-    expect(called.length).toBeGreaterThan(0);
-    const policies = policiesIn(docs);
-    expect(policies.length).toBeGreaterThan(0);
-    // Each call is allowed by a statement that lists its action for a resource of its type.
-    for (const call of called) {
-      const results = policies.map((p) => grants(p, call));
-      const ok = results.some((r) => r.granted.length > 0);
-      expect([
-        call,
-        ok ? 'granted' : results.flatMap((r) => r.refused).join('; ') || 'in no statement',
-      ]).toEqual([call, 'granted']);
-    }
-    // Least privilege: everything the policy allows is called here, or said why not.
-    const unexercised = NOT_EXERCISED[name] ?? {};
-    for (const action of new Set(policies.flatMap(allowedActions))) {
-      const used = called.some((c) => c === action);
-      const reason = unexercised[action];
-      expect([action, used ? 'called' : reason ? 'explained' : 'granted but never called']).toEqual([
-        action,
-        used ? 'called' : 'explained',
-      ]);
-      if (used) expect([action, reason]).toEqual([action, undefined]);
-    }
+    expectLeastPrivilege(name, docs, sim);
   },
 );
+
+/** The IAM action a logged call is authorized as, where it is not `<service>:<operation>`. */
+const AUTHORIZED_AS: Record<string, string> = { 's3:HeadObject': 's3:GetObject' };
+/** The simulator's service names that are not the service's IAM prefix. */
+const IAM_PREFIX: Record<string, string> = { efs: 'elasticfilesystem' };
+
+/** Each call the runs made is granted by the page's policy, and the policy grants nothing more (or says why). */
+function expectLeastPrivilege(name: string, docs: string, sim: Simulator): void {
+  const called = [
+    ...new Set(
+      sim.requests
+        // ECR's layer download URLs are presigned: GetDownloadUrlForLayer is what IAM authorizes.
+        .filter((r) => !(r.service === 's3' && r.operation === 'GetObject'))
+        .map((r) => `${IAM_PREFIX[r.service] ?? r.service}:${r.operation}`)
+        .map((call) => AUTHORIZED_AS[call] ?? call),
+    ),
+  ].sort();
+  expect(called.length).toBeGreaterThan(0);
+  const policies = policiesIn(docs);
+  expect(policies.length).toBeGreaterThan(0);
+  // Each call is allowed by a statement that lists its action for a resource of its type.
+  for (const call of called) {
+    const results = policies.map((p) => grants(p, call));
+    const ok = results.some((r) => r.granted.length > 0);
+    expect([
+      call,
+      ok ? 'granted' : results.flatMap((r) => r.refused).join('; ') || 'in no statement',
+    ]).toEqual([call, 'granted']);
+  }
+  // Least privilege: everything the policy allows is called here, or said why not.
+  const unexercised = NOT_EXERCISED[name] ?? {};
+  for (const action of new Set(policies.flatMap(allowedActions))) {
+    const used = called.some((c) => c === action);
+    const reason = unexercised[action];
+    expect([action, used ? 'called' : reason ? 'explained' : 'granted but never called']).toEqual([
+      action,
+      used ? 'called' : 'explained',
+    ]);
+    if (used) expect([action, reason]).toEqual([action, undefined]);
+  }
+}
+
+test('verify-task-definition: the docs grant every call it makes (every check, secret-keys too)', async () => {
+  const probe = await startSimulator({ scenario: verifyScenario() });
+  const arn = targetGroupArn(probe, 'web-tg');
+  await probe.close();
+  const own = await startSimulator({ scenario: verifyScenario({ targetGroupArn: arn }) });
+  try {
+    const definition = webDefinition();
+    definition['volumes'] = [
+      {
+        name: 'data',
+        efsVolumeConfiguration: {
+          fileSystemId: 'fs-0123abcd',
+          transitEncryption: 'ENABLED',
+          authorizationConfig: { accessPointId: 'fsap-0123456789abcdef0', iam: 'ENABLED' },
+        },
+      },
+    ];
+    (definition['containerDefinitions'] as Record<string, unknown>[])[0]!['environmentFiles'] = [
+      { value: 'arn:aws:s3:::prod-config/web.env', type: 's3' },
+    ];
+    const ws = await workspaceWith(definition);
+    const r = await runAction('verify-task-definition', {
+      inputs: { 'task-definition': ws.file, cluster: 'prod', service: 'web', checks: 'all, secret-keys' },
+      env: { ...simulatorEnv(own), GITHUB_WORKSPACE: ws.dir },
+    });
+    expect(r.errors).toEqual([]);
+    expect(r.warnings).toEqual([]);
+    // A repository that does not exist: verify reads the pull-through cache rules (the step fails on it).
+    const missing = webDefinition();
+    (missing['containerDefinitions'] as Record<string, unknown>[])[1]!['image'] =
+      `${REGISTRY}/mirror/nginx:1`;
+    const other = await workspaceWith(missing);
+    const failed = await runAction('verify-task-definition', {
+      inputs: { 'task-definition': other.file, cluster: 'prod' },
+      env: { ...simulatorEnv(own), GITHUB_WORKSPACE: other.dir },
+    });
+    expect(failed.errors[0]).toMatch(/mirror\/nginx .* does not exist/);
+    expectLeastPrivilege(
+      'verify-task-definition',
+      await readFile(join(ROOT, 'docs', 'verify-task-definition.md'), 'utf8'),
+      own,
+    );
+  } finally {
+    await own.close();
+  }
+});

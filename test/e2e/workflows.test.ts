@@ -26,13 +26,39 @@ const awsCredentials: Stub = (inputs) => {
   return { 'aws-account-id': '111122223333' };
 };
 
+// The fixture's task definition names a secret, a task role and images the scenario's account does not
+// have: verify (on by default) would stop these deploys, as its own test below shows.
 const DEPLOY = {
   'role-to-assume': 'arn:aws:iam::111122223333:role/deploy',
   region: 'us-east-1',
   cluster: 'prod',
   service: 'web',
   container: 'web',
+  verify: false,
 };
+
+test('deploy-ecs-service: verify (on by default) stops a deploy whose image was never pushed, before anything is registered', async () => {
+  const image = '111122223333.dkr.ecr.us-east-1.amazonaws.com/web@sha256:' + 'ef'.repeat(32);
+  sim.requests.length = 0;
+  const { verify: _off, ...inputs } = DEPLOY;
+  const job = await runJob('.github/workflows/deploy-ecs-service.yml', 'deploy', {
+    inputs: { ...inputs, 'task-definition': 'test/fixtures/task-definitions/good/task-definition-web.json' },
+    needs: {
+      build: { result: 'success', outputs: { image } },
+      validate: { result: 'success', outputs: {} },
+    },
+    env: env(),
+    stubs: { 'actions/checkout': noop, 'aws-actions/configure-aws-credentials': awsCredentials },
+  });
+  expect(job.failed).toBe(true);
+  expect(job.steps['verify']?.outcome).toBe('failure');
+  expect(job.errors.join('\n')).toMatch(/The image of web \(.*web@sha256:efef.*\) cannot be pulled/);
+  expect(job.errors.join('\n')).toMatch(
+    /DATABASE_URL of web names the secret .*which Secrets Manager cannot find/,
+  );
+  expect(sim.calls('RegisterTaskDefinition')).toEqual([]);
+  expect(sim.calls('UpdateService')).toEqual([]);
+});
 
 test('deploy-ecs-service: the deploy job renders the built image into the task definition and deploys it', async () => {
   const image = '111122223333.dkr.ecr.us-east-1.amazonaws.com/web@sha256:' + 'ab'.repeat(32);
@@ -234,6 +260,55 @@ test('validate-task-definitions: findings fail the job, and the SARIF is uploade
   });
   expect(fork.failed).toBe(false);
   expect(uploads).toHaveLength(2); // a fork's read-only token cannot upload
+});
+
+test('validate-task-definitions: the verify job runs with a role, for a same-repository pull request, and fails on what the account lacks', async () => {
+  const pr = (repo: string) => ({
+    event_name: 'pull_request',
+    repository: 'octo-org/octo-app',
+    event: { pull_request: { head: { repo: { full_name: repo } } } },
+  });
+  const inputs = {
+    'verify-role-to-assume': 'arn:aws:iam::111122223333:role/verify',
+    'verify-region': 'us-east-1',
+    'verify-task-definition': 'test/fixtures/task-definitions/good/task-definition-web.json',
+    'verify-cluster': 'prod',
+    'verify-service': 'web',
+    'verify-comment': false,
+  };
+  const stubs = { 'actions/checkout': noop, 'aws-actions/configure-aws-credentials': awsCredentials };
+  const needs = { validate: { result: 'success', outputs: {} } };
+  const off = await runJob('.github/workflows/validate-task-definitions.yml', 'verify', {
+    inputs: {},
+    needs,
+    github: pr('octo-org/octo-app'),
+    env: env(),
+    stubs,
+  });
+  expect(off.ran).toBe(false);
+  const fork = await runJob('.github/workflows/validate-task-definitions.yml', 'verify', {
+    inputs,
+    needs,
+    github: pr('someone/fork'),
+    env: env(),
+    stubs,
+  });
+  expect(fork.ran).toBe(false);
+  sim.requests.length = 0;
+  const job = await runJob('.github/workflows/validate-task-definitions.yml', 'verify', {
+    inputs,
+    needs,
+    github: pr('octo-org/octo-app'),
+    env: env(),
+    stubs,
+  });
+  expect(job.ran).toBe(true);
+  expect(job.failed).toBe(true);
+  expect(job.errors.join('\n')).toMatch(
+    /DATABASE_URL of web names the secret .*which Secrets Manager cannot find/,
+  );
+  // Read-only: nothing was registered or updated.
+  expect(sim.requests.filter((r) => /^(Register|Update|Create|Put|Delete)/.test(r.operation))).toEqual([]);
 });
 
 test('rebuild-ecs-ami, engine image-builder: the refresh composite builds when the parent moved', async () => {

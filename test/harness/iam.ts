@@ -4,6 +4,8 @@
  * the IAM Service Authorization Reference gives it; names in the docs are examples). Trust policies
  * (statements with a Principal) are not identity policies and are left out.
  */
+import { iamPattern } from '../../src/aws/identifiers.js';
+
 export interface Statement {
   Sid?: string;
   Effect: 'Allow' | 'Deny';
@@ -26,14 +28,7 @@ export function policiesIn(markdown: string): Statement[][] {
 }
 
 const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-const glob = (pattern: string) =>
-  new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      .replace(/\*/g, '.*')
-      .replace(/\?/g, '.')}$`,
-    'i',
-  );
+const glob = (pattern: string) => iamPattern(pattern, 'i');
 
 /**
  * The resource type each action acts on, where the docs scope it (Service Authorization Reference).
@@ -80,6 +75,11 @@ export const RESOURCE_TYPES: Record<string, string> = {
   'autoscaling:StartInstanceRefresh': 'autoScalingGroup',
   'autoscaling:CancelInstanceRefresh': 'autoScalingGroup',
   'iam:PassRole': 'role',
+  'iam:GetRole': 'role',
+  'iam:SimulatePrincipalPolicy': 'role',
+  'secretsmanager:GetSecretValue': 'secret',
+  's3:GetObject': 'object',
+  's3:ListBucket': 'bucket',
 };
 
 /** The ARN resource types IAM uses, from the ARN's resource part (image-pipeline/x → imagePipeline). */
@@ -90,6 +90,8 @@ const ARN_TYPE: Record<string, string> = {
 
 export function resourceTypeOf(arn: string): string | undefined {
   if (arn === '*') return '*';
+  // S3 ARNs name no type: arn:aws:s3:::bucket is a bucket, arn:aws:s3:::bucket/key an object.
+  if (/^arn:[^:]+:s3:::/.test(arn)) return arn.split(':::')[1]!.includes('/') ? 'object' : 'bucket';
   const resource = arn.split(':').slice(5).join(':');
   const type = /^[^/:]+/.exec(resource)?.[0];
   return type ? (ARN_TYPE[type] ?? type) : undefined;

@@ -54,4 +54,6 @@ test('trust policies are left out; resource types read the way IAM names them', 
   );
   expect(resourceTypeOf('arn:aws:logs:*:1:log-group:/ecs/*:log-stream:*')).toBe('log-group');
   expect(resourceTypeOf('arn:aws:ssm:*::parameter/aws/service/*')).toBe('parameter');
+  expect(resourceTypeOf('arn:aws:s3:::my-config-bucket')).toBe('bucket');
+  expect(resourceTypeOf('arn:aws:s3:::my-config-bucket/*')).toBe('object');
 });

@@ -5,11 +5,12 @@
  */
 import { explainError } from '../../aws/errors.js';
 import { defineAction } from '../../github/action.js';
-import { boolean, cluster, duration, integer, json, oneOf, region, text } from '../../github/inputs.js';
+import { boolean, cluster, duration, integer, oneOf, region, text } from '../../github/inputs.js';
 import { planDeploy } from '../../ecs/deploy-plan.js';
 import type { DeployReport } from '../../ecs/deploy-run.js';
 import type * as AwsModule from './aws.js';
 import { writeSummary } from '../../github/deployment-summary.js';
+import { serviceUpdateInputs } from '../../github/service-inputs.js';
 
 const NAME = 'deploy';
 const CODEDEPLOY_NAME = /^[\w.+@-]{1,100}$/;
@@ -31,13 +32,7 @@ export const inputs = {
   timeout: duration({ default: '30m', min: '1s', max: '6h' }),
   'force-register': boolean({ default: 'false' }),
   'force-new-deployment': boolean({ default: 'false' }),
-  'desired-count': integer({ min: 0, max: 5000 }),
-  'enable-ecs-managed-tags': oneOf(['true', 'false'], {}),
-  'propagate-tags': oneOf(['TASK_DEFINITION', 'SERVICE', 'NONE'], {}),
-  'deployment-configuration': json({ shape: 'object' }),
-  'capacity-provider-strategy': json({ shape: 'array' }),
-  'load-balancers': json({ shape: 'array' }),
-  'service-connect-configuration': json({ shape: 'object' }),
+  ...serviceUpdateInputs,
   'deployment-controller': oneOf(['ECS'], {}),
   'deregister-previous': integer({ min: 1, max: 1000 }),
   'codedeploy-appspec': text({ accepted: 'the path of an AppSpec file (.json, .yaml or .yml)' }),
