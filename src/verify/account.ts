@@ -6,8 +6,6 @@
  * permissions check, which needs the secrets' full ARNs and keys.
  */
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { DescribeAccessPointsCommand, DescribeFileSystemsCommand } from '@aws-sdk/client-efs';
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import {
   DescribeSecretCommand,
   type DescribeSecretResponse,
@@ -228,9 +226,9 @@ export async function checkStorage(ctx: CheckContext): Promise<void> {
       const fs = await ctx.read('storage', `EFS file system ${use.fileSystemId}`, () =>
         ctx.lookups.once(`DescribeFileSystems ${region}/${use.fileSystemId}`, async () => {
           try {
-            const out = await ctx.clients
-              .efs()
-              .send(new DescribeFileSystemsCommand({ FileSystemId: use.fileSystemId }));
+            const { DescribeFileSystemsCommand } = await import('@aws-sdk/client-efs');
+            const efs = await ctx.clients.efs();
+            const out = await efs.send(new DescribeFileSystemsCommand({ FileSystemId: use.fileSystemId }));
             return out.FileSystems?.[0] ?? null;
           } catch (error) {
             if (errorName(error) === 'FileSystemNotFound') return null;
@@ -254,9 +252,11 @@ export async function checkStorage(ctx: CheckContext): Promise<void> {
       const ap = await ctx.read('storage', `EFS access point ${use.accessPointId}`, () =>
         ctx.lookups.once(`DescribeAccessPoints ${region}/${use.accessPointId}`, async () => {
           try {
-            const out = await ctx.clients
-              .efs()
-              .send(new DescribeAccessPointsCommand({ AccessPointId: use.accessPointId! }));
+            const { DescribeAccessPointsCommand } = await import('@aws-sdk/client-efs');
+            const efs = await ctx.clients.efs();
+            const out = await efs.send(
+              new DescribeAccessPointsCommand({ AccessPointId: use.accessPointId! }),
+            );
             return out.AccessPoints?.[0] ?? null;
           } catch (error) {
             if (errorName(error) === 'AccessPointNotFound') return null;
@@ -282,7 +282,8 @@ export async function checkStorage(ctx: CheckContext): Promise<void> {
       const exists = await ctx.read('storage', `environment file ${use.arn}`, () =>
         ctx.lookups.once(`HeadObject ${use.arn}`, async () => {
           try {
-            await ctx.clients.s3().send(new HeadObjectCommand({ Bucket: use.bucket, Key: use.key }));
+            const { HeadObjectCommand } = await import('@aws-sdk/client-s3');
+            await (await ctx.clients.s3()).send(new HeadObjectCommand({ Bucket: use.bucket, Key: use.key }));
             return true;
           } catch (error) {
             if (['NotFound', 'NoSuchKey', 'NoSuchBucket'].includes(errorName(error))) return false;

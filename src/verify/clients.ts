@@ -3,13 +3,9 @@
  * in another region than the task). The action's SDK chunk and the CLI both make them here.
  */
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { EFSClient } from '@aws-sdk/client-efs';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { IAMClient } from '@aws-sdk/client-iam';
-import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { type ClientOptions, createClient } from '../aws/client.js';
@@ -28,6 +24,14 @@ export function verifyClients(options: ClientOptions): VerifyClients {
         made.set(key, createClient(Client as never, { ...options, region, ...(config ? { config } : {}) }));
       return made.get(key) as C;
     };
+  /** A client whose SDK package is imported on first use. */
+  const later =
+    <C extends { middlewareStack: object }>(
+      load: () => Promise<new (config: never) => C>,
+      config?: Record<string, unknown>,
+    ) =>
+    async (): Promise<C> =>
+      lazy(await load(), config)();
   return {
     ecs: lazy(ECSClient),
     ecr: lazy(ECRClient),
@@ -35,10 +39,12 @@ export function verifyClients(options: ClientOptions): VerifyClients {
     secrets: lazy(SecretsManagerClient),
     ssm: lazy(SSMClient),
     logs: lazy(CloudWatchLogsClient),
-    elbv2: lazy(ElasticLoadBalancingV2Client),
-    ec2: lazy(EC2Client),
-    efs: lazy(EFSClient),
+    elbv2: later(
+      async () => (await import('@aws-sdk/client-elastic-load-balancing-v2')).ElasticLoadBalancingV2Client,
+    ),
+    ec2: later(async () => (await import('@aws-sdk/client-ec2')).EC2Client),
+    efs: later(async () => (await import('@aws-sdk/client-efs')).EFSClient),
     // An environment file's bucket may be in another region: S3 says which, and the client follows.
-    s3: lazy(S3Client, { followRegionRedirects: true }),
+    s3: later(async () => (await import('@aws-sdk/client-s3')).S3Client, { followRegionRedirects: true }),
   };
 }

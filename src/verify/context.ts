@@ -22,7 +22,10 @@ import type { Check } from './rules.js';
 
 type Send<C extends { send: unknown }> = Pick<C, 'send'>;
 
-/** Clients by region (a secret, a log group or an image may live in another region than the task). */
+/**
+ * Clients by region (a secret, a log group or an image may live in another region than the task). Those
+ * only a service or a volume needs load their SDK package on first use (EC2's alone is the largest).
+ */
 export interface VerifyClients {
   ecs: () => Send<ECSClient>;
   ecr: (region: string) => Send<ECRClient>;
@@ -30,10 +33,10 @@ export interface VerifyClients {
   secrets: (region: string) => Send<SecretsManagerClient>;
   ssm: (region: string) => Send<SSMClient>;
   logs: (region: string) => Send<CloudWatchLogsClient>;
-  elbv2: () => Send<ElasticLoadBalancingV2Client>;
-  ec2: () => Send<EC2Client>;
-  efs: () => Send<EFSClient>;
-  s3: () => Send<S3Client>;
+  elbv2: () => Promise<Send<ElasticLoadBalancingV2Client>>;
+  ec2: () => Promise<Send<EC2Client>>;
+  efs: () => Promise<Send<EFSClient>>;
+  s3: () => Promise<Send<S3Client>>;
 }
 
 export interface CheckContext {

@@ -7,7 +7,6 @@
  * with every ARN (one missing fails that call, so then each is asked alone), DescribeSubnets and
  * DescribeSecurityGroups by filter (missing IDs are just not returned).
  */
-import { DescribeSecurityGroupsCommand, DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
 import {
   type Cluster,
   DescribeClustersCommand,
@@ -17,7 +16,7 @@ import {
   type Service,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
-import { DescribeTargetGroupsCommand, type TargetGroup } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { TargetGroup } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { type CheckContext, errorName } from './context.js';
 
 type Json = Record<string, unknown>;
@@ -68,8 +67,10 @@ async function targetGroups(
   ctx: CheckContext,
   arns: string[],
 ): Promise<Map<string, TargetGroup | null> | undefined> {
-  const ask = (list: string[]) =>
-    ctx.clients.elbv2().send(new DescribeTargetGroupsCommand({ TargetGroupArns: list }));
+  const ask = async (list: string[]) => {
+    const { DescribeTargetGroupsCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2');
+    return (await ctx.clients.elbv2()).send(new DescribeTargetGroupsCommand({ TargetGroupArns: list }));
+  };
   return ctx.read('service', 'target groups', () =>
     ctx.lookups.once(`DescribeTargetGroups ${arns.join(',')}`, async () => {
       const out = new Map<string, TargetGroup | null>();
@@ -175,33 +176,25 @@ async function checkNetwork(ctx: CheckContext, service: Service, vpcs: Set<strin
   if (!config) return;
   const subnets = config.subnets ?? [];
   const groups = config.securityGroups ?? [];
+  // Filters, not IDs: a missing ID is then just not returned (by ID, one missing fails the call).
+  const ec2 = async () => ({ sdk: await import('@aws-sdk/client-ec2'), client: await ctx.clients.ec2() });
   const [foundSubnets, foundGroups] = await Promise.all([
     subnets.length
       ? ctx.read('service', 'subnets', () =>
-          ctx.lookups.once(
-            `DescribeSubnets ${subnets.join(',')}`,
-            async () =>
-              (
-                await ctx.clients
-                  .ec2()
-                  .send(new DescribeSubnetsCommand({ Filters: [{ Name: 'subnet-id', Values: subnets }] }))
-              ).Subnets ?? [],
-          ),
+          ctx.lookups.once(`DescribeSubnets ${subnets.join(',')}`, async () => {
+            const { sdk, client } = await ec2();
+            const filter = { Filters: [{ Name: 'subnet-id', Values: subnets }] };
+            return (await client.send(new sdk.DescribeSubnetsCommand(filter))).Subnets ?? [];
+          }),
         )
       : [],
     groups.length
       ? ctx.read('service', 'security groups', () =>
-          ctx.lookups.once(
-            `DescribeSecurityGroups ${groups.join(',')}`,
-            async () =>
-              (
-                await ctx.clients
-                  .ec2()
-                  .send(
-                    new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-id', Values: groups }] }),
-                  )
-              ).SecurityGroups ?? [],
-          ),
+          ctx.lookups.once(`DescribeSecurityGroups ${groups.join(',')}`, async () => {
+            const { sdk, client } = await ec2();
+            const filter = { Filters: [{ Name: 'group-id', Values: groups }] };
+            return (await client.send(new sdk.DescribeSecurityGroupsCommand(filter))).SecurityGroups ?? [];
+          }),
         )
       : [],
   ]);
