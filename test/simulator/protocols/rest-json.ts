@@ -6,9 +6,9 @@
  */
 import { AwsError } from '../errors.js';
 import type { Operation } from '../server.js';
-import type { Shape } from '../shapes.js';
 import { checkJson, jsonAnswer, jsonError, parseJsonBody } from './json.js';
 import type { Protocol, Routed, Service } from './protocol.js';
+import { pathPattern, typedValue } from './http-binding.js';
 
 export interface RestRoute extends Operation {
   method: 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH';
@@ -34,32 +34,6 @@ export interface RestJsonService {
 
 const CONTENT_TYPE = 'application/json';
 
-const patterns = new Map<string, RegExp>();
-function pathPattern(path: string): RegExp {
-  let re = patterns.get(path);
-  if (!re) {
-    const source = path
-      .split(/(\{[A-Za-z0-9_]+\+?\})/)
-      .map((part) => {
-        const label = /^\{([A-Za-z0-9_]+)(\+?)\}$/.exec(part);
-        if (!label) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-        return label[2] ? `(?<${label[1]}>.+)` : `(?<${label[1]}>[^/]+)`;
-      })
-      .join('');
-    re = new RegExp(`^${source}$`);
-    patterns.set(path, re);
-  }
-  return re;
-}
-
-/** Query-string values are text; the operation's shape says which members are numbers or booleans. */
-function fromQueryString(shape: Shape | undefined, name: string, value: string): unknown {
-  const member = shape?.type === 'structure' ? shape.members[name] : undefined;
-  if (member?.type === 'integer' && /^-?\d+$/.test(value)) return Number(value);
-  if (member?.type === 'boolean' && (value === 'true' || value === 'false')) return value === 'true';
-  return value;
-}
-
 export const restJson1: Protocol<RestJsonService> = {
   name: 'restJson1',
   claims: () => true,
@@ -80,7 +54,7 @@ export const restJson1: Protocol<RestJsonService> = {
     const route = routed.operation as RestRoute;
     const fromBody = parseJsonBody(req.body);
     const fromQuery: Record<string, unknown> = {};
-    for (const [k, v] of req.url.searchParams) fromQuery[k] = fromQueryString(route.input, k, v);
+    for (const [k, v] of req.url.searchParams) fromQuery[k] = typedValue(route.input, k, v);
     const labels = pathPattern(route.path).exec(req.url.pathname)?.groups ?? {};
     const fromPath = Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, decodeURIComponent(v)]));
     return { ...fromQuery, ...fromBody, ...fromPath };

@@ -11,8 +11,9 @@
 import { createHash } from 'node:crypto';
 import { AwsError } from '../errors.js';
 import type { Operation } from '../server.js';
-import { findProblems, problemText, SerializationError, type Shape } from '../shapes.js';
+import { findProblems, problemText, SerializationError } from '../shapes.js';
 import type { Protocol, Routed, Service, WireRequest, WireResponse } from './protocol.js';
+import { pathPattern, typedValue } from './http-binding.js';
 
 export interface RestXmlRoute extends Operation {
   method: 'GET' | 'HEAD' | 'PUT' | 'POST' | 'DELETE';
@@ -55,32 +56,6 @@ export class AwsErrorWithHeaders extends AwsError {
 
 const XML = 'application/xml';
 const S3_XMLNS = 'http://s3.amazonaws.com/doc/2006-03-01/';
-
-const patterns = new Map<string, RegExp>();
-function pathPattern(path: string): RegExp {
-  let re = patterns.get(path);
-  if (!re) {
-    const source = path
-      .split(/(\{[A-Za-z0-9_]+\+?\})/)
-      .map((part) => {
-        const label = /^\{([A-Za-z0-9_]+)(\+?)\}$/.exec(part);
-        if (!label) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-        return label[2] ? `(?<${label[1]}>.+)` : `(?<${label[1]}>[^/]+)`;
-      })
-      .join('');
-    re = new RegExp(`^${source}$`);
-    patterns.set(path, re);
-  }
-  return re;
-}
-
-/** Text from the query string or a header, read as the member's shape says (numbers and booleans). */
-function typed(shape: Shape | undefined, name: string, value: string): unknown {
-  const member = shape?.type === 'structure' ? shape.members[name] : undefined;
-  if (member?.type === 'integer' && /^-?\d+$/.test(value)) return Number(value);
-  if (member?.type === 'boolean' && (value === 'true' || value === 'false')) return value === 'true';
-  return value;
-}
 
 const escape = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -134,11 +109,11 @@ export const restXml: Protocol<RestXmlService> = {
     const input: Record<string, unknown> = {};
     for (const [member, name] of Object.entries(r.query ?? {})) {
       const v = req.url.searchParams.get(name);
-      if (v !== null) input[member] = typed(r.input, member, v);
+      if (v !== null) input[member] = typedValue(r.input, member, v);
     }
     for (const [member, name] of Object.entries(r.headers ?? {})) {
       const v = req.headers[name.toLowerCase()];
-      if (typeof v === 'string') input[member] = typed(r.input, member, v);
+      if (typeof v === 'string') input[member] = typedValue(r.input, member, v);
     }
     const labels = pathPattern(r.path).exec(req.url.pathname)?.groups ?? {};
     for (const [k, v] of Object.entries(labels)) input[k] = decodeURIComponent(v);
